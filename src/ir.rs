@@ -1,0 +1,219 @@
+//! The model: plain data between the frontend and the backend.
+//!
+//! Everything here is already typed as the target columns are: text is text, lists are
+//! lists, JSON is JSON. The reader builds a [`Model`]; the backend turns it into SQL. No
+//! I/O, no positions: diagnostics were raised while lowering.
+
+/// A `timestamp without time zone` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    /// 1..=9999
+    pub year: u16,
+    /// 1..=12
+    pub month: u8,
+    /// 1..=31
+    pub day: u8,
+    /// 0..=23
+    pub hour: u8,
+    /// 0..=59
+    pub minute: u8,
+    /// 0..=59
+    pub second: u8,
+    /// 0..=999_999
+    pub microsecond: u32,
+}
+
+/// A JSON value in the order it was written (jsonb sorts keys itself).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as the JSON text Python's `json.dumps` writes for it.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object; keys are unique.
+    Object(Vec<(String, Json)>),
+}
+
+/// The review verdict of an implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// `APPROVED`
+    Approved,
+    /// `REJECTED`
+    Rejected,
+}
+
+impl Verdict {
+    /// The stored text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approved => "APPROVED",
+            Verdict::Rejected => "REJECTED",
+        }
+    }
+}
+
+/// A row of `languages`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Primary key.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Extension of implementation files, with its dot (`.py`).
+    pub file_extension: String,
+    /// Runtime version.
+    pub runtime_version: Option<String>,
+    /// Documentation address.
+    pub documentation_url: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// A row of `libraries`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Library {
+    /// Primary key.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The language it belongs to.
+    pub language_id: String,
+    /// Library version.
+    pub version: Option<String>,
+    /// Documentation address.
+    pub documentation_url: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// The catalog: seed rows for `languages` and `libraries`, each sorted by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// Languages, sorted by id.
+    pub languages: Vec<Language>,
+    /// Libraries, sorted by id.
+    pub libraries: Vec<Library>,
+}
+
+impl Catalog {
+    /// The language with this id.
+    #[must_use]
+    pub fn language(&self, id: &str) -> Option<&Language> {
+        self.languages
+            .binary_search_by(|l| l.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.languages.get(i))
+    }
+
+    /// The library with this id.
+    #[must_use]
+    pub fn library(&self, id: &str) -> Option<&Library> {
+        self.libraries
+            .binary_search_by(|l| l.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.libraries.get(i))
+    }
+}
+
+/// A row of `specs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// Primary key: the folder name.
+    pub id: String,
+    /// Title (markdown heading or YAML override).
+    pub title: String,
+    /// The `## Description` section.
+    pub description: String,
+    /// Bullets of `## Applications`.
+    pub applications: Vec<Option<String>>,
+    /// Bullets of `## Data`.
+    pub data: Vec<Option<String>>,
+    /// Bullets of `## Notes`.
+    pub notes: Vec<Option<String>>,
+    /// Creation time.
+    pub created: Option<Timestamp>,
+    /// Last update time.
+    pub updated: Option<Timestamp>,
+    /// Issue number.
+    pub issue: Option<i32>,
+    /// Who suggested it.
+    pub suggested: Option<String>,
+    /// Classification tags.
+    pub tags: Option<Json>,
+}
+
+/// A row of `impls` (its `id` is left to the database).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Impl {
+    /// The spec.
+    pub spec_id: String,
+    /// The language.
+    pub language_id: String,
+    /// The library.
+    pub library_id: String,
+    /// The implementation's source text.
+    pub code: String,
+    /// Light preview image.
+    pub preview_url_light: Option<String>,
+    /// Dark preview image.
+    pub preview_url_dark: Option<String>,
+    /// Light interactive preview.
+    pub preview_html_light: Option<String>,
+    /// Dark interactive preview.
+    pub preview_html_dark: Option<String>,
+    /// Python version used.
+    pub python_version: Option<String>,
+    /// Library version used.
+    pub library_version: Option<String>,
+    /// Review score, 0..=100.
+    pub quality_score: Option<f64>,
+    /// Generation time.
+    pub generated_at: Option<Timestamp>,
+    /// Last update time.
+    pub updated: Option<Timestamp>,
+    /// Generator.
+    pub generated_by: Option<String>,
+    /// Issue number.
+    pub issue: Option<i32>,
+    /// CI run id.
+    pub workflow_run: Option<i64>,
+    /// Review strengths.
+    pub review_strengths: Vec<Option<String>>,
+    /// Review weaknesses.
+    pub review_weaknesses: Vec<Option<String>>,
+    /// Description of the rendered image.
+    pub review_image_description: Option<String>,
+    /// Review checklist.
+    pub review_criteria_checklist: Option<Json>,
+    /// Review verdict.
+    pub review_verdict: Option<Verdict>,
+    /// Implementation tags.
+    pub impl_tags: Option<Json>,
+}
+
+impl Impl {
+    /// The natural key `(spec_id, language_id, library_id)`.
+    #[must_use]
+    pub fn key(&self) -> (&str, &str, &str) {
+        (&self.spec_id, &self.language_id, &self.library_id)
+    }
+}
+
+/// Everything one sync writes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    /// Seed rows.
+    pub catalog: Catalog,
+    /// Specs sorted by id.
+    pub specs: Vec<Spec>,
+    /// Implementations sorted by (spec, language, library).
+    pub impls: Vec<Impl>,
+}

@@ -1,0 +1,181 @@
+//! The `plotsql` command line: a thin layer over the library.
+//!
+//! Exit codes: 0 clean (warnings allowed unless `--strict`), 1 the repository has errors,
+//! 2 usage or I/O failure.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use plotsql::render::{self, Format, RenderOptions};
+use plotsql::{BuildOptions, reader, sql, writer};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  clean (warnings allowed unless --strict)
+  1  the repository has errors; no script was written
+  2  usage or I/O failure";
+
+/// Compile a plot repository into one PostgreSQL sync script.
+#[derive(Debug, Parser)]
+#[command(name = "plotsql", version, about, long_about = None, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write the sync script for a repository.
+    ///
+    /// Reads REPO/plotsql.yaml and REPO/plots/, checks everything, and writes one script
+    /// that `psql` applies in a single transaction. Nothing is written when the repository
+    /// has errors.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  plotsql build examples/demo -o sync.sql\n",
+        "  plotsql build . | psql -X -d \"$DATABASE_URL\"\n\n",
+        "Exit codes:\n  0  clean (warnings allowed unless --strict)\n",
+        "  1  the repository has errors; no script was written\n  2  usage or I/O failure"))]
+    Build(BuildArgs),
+    /// Check a repository without writing a script.
+    ///
+    /// Runs the same reading and validation as `build` and prints every diagnostic.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  plotsql check .\n",
+        "  plotsql check --strict --message-format github .\n\n",
+        "Exit codes:\n  0  clean (warnings allowed unless --strict)\n",
+        "  1  the repository has errors\n  2  usage or I/O failure"))]
+    Check(CommonArgs),
+    /// Print the target schema (DDL) for a new, empty database.
+    #[command(after_help = "Example:\n  plotsql schema | psql -X -v ON_ERROR_STOP=1 -d \"$DATABASE_URL\"")]
+    Schema,
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// The repository: the folder holding plotsql.yaml and plots/.
+    #[arg(default_value = ".")]
+    repo: PathBuf,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// How diagnostics are printed.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    message_format: Format,
+    /// Largest file read, in bytes; larger files are an error.
+    #[arg(long, default_value_t = reader::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Write the script to FILE instead of standard output (left untouched on errors).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Most rows in one upsert statement.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    chunk_size: u32,
+    /// End the script with ROLLBACK: show what it would change, change nothing.
+    #[arg(long)]
+    plan: bool,
+    /// Accept a repository without specs (the script then deletes every spec).
+    #[arg(long)]
+    allow_empty: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn render_options(format: Format) -> RenderOptions {
+    RenderOptions { format, color: std::io::stderr().is_terminal(), width: 100 }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
+    match cli.command {
+        Command::Schema => {
+            print!("{}", plotsql::SCHEMA_SQL);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => {
+            let options = options(&args, 500, false, false);
+            let build = plotsql::compile(&args.repo, &options)?;
+            report(&build, args.message_format);
+            Ok(exit(&build))
+        }
+        Command::Build(args) => {
+            let options = options(&args.common, args.chunk_size as usize, args.plan, args.allow_empty);
+            let build = plotsql::compile(&args.common.repo, &options)?;
+            report(&build, args.common.message_format);
+            if let Some(script) = &build.script {
+                write_output(args.output.as_deref(), script)?;
+            }
+            Ok(exit(&build))
+        }
+    }
+}
+
+fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) -> BuildOptions {
+    BuildOptions {
+        read: reader::ReadOptions { max_file_size: args.max_file_size },
+        sql: sql::SqlOptions { chunk_size, ..sql::SqlOptions::default() },
+        script: writer::ScriptOptions { plan },
+        strict: args.strict,
+        allow_empty,
+    }
+}
+
+fn report(build: &plotsql::Build, format: Format) {
+    let d = &build.reading.diagnostics;
+    let text = render::render(d, &build.reading.sources, render_options(format));
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    if format == Format::Human {
+        let m = &build.reading.model;
+        let _ = writeln!(
+            err,
+            "plotsql: {} specs, {} implementations, {} errors, {} warnings",
+            m.specs.len(),
+            m.impls.len(),
+            d.error_count(),
+            d.warning_count()
+        );
+    }
+}
+
+fn exit(build: &plotsql::Build) -> ExitCode {
+    if build.reading.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Writes the script to stdout, or atomically to `path` (a temporary file renamed over it).
+fn write_output(path: Option<&Path>, script: &str) -> Result<(), plotsql::Error> {
+    fn io(path: &Path) -> impl Fn(std::io::Error) -> plotsql::Error + '_ {
+        move |source| plotsql::Error::Io { path: path.to_path_buf(), source }
+    }
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(script.as_bytes()).map_err(io(Path::new("<stdout>")))?;
+            out.flush().map_err(io(Path::new("<stdout>")))
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = path.file_name().map_or_else(|| "script".into(), |n| n.to_string_lossy().into_owned());
+            let tmp = dir.join(format!(".{name}.plotsql-tmp"));
+            std::fs::write(&tmp, script).map_err(io(&tmp))?;
+            std::fs::rename(&tmp, path).map_err(io(path))
+        }
+    }
+}

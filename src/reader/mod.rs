@@ -1,0 +1,147 @@
+//! Frontend: reads a plot repository into the [`Model`](crate::ir::Model).
+//!
+//! Takes the repository folder; returns the model, every diagnostic found (sorted by file
+//! and position), and the texts those diagnostics point into. It never stops at the first
+//! problem: each spec folder is read on its own, so one report lists them all.
+
+mod catalog;
+mod convert;
+mod files;
+pub(crate) mod markdown;
+mod spec;
+mod yamlfile;
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::ir::Model;
+use crate::source::Sources;
+use files::{Kind, Root};
+
+/// Default largest file, in bytes (16 MiB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// How to read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Largest file read, in bytes; larger files are an error.
+    pub max_file_size: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+}
+
+/// The result of reading a repository.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    /// The rows to sync; complete only when `diagnostics` has no error.
+    pub model: Model,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Diagnostics,
+    /// Texts of the files the diagnostics point into.
+    pub sources: Sources,
+}
+
+/// Reads the repository at `repo`: `repo/plotsql.yaml` and `repo/plots/`.
+///
+/// # Errors
+/// [`Error::RepoNotFound`] when `repo` is not a folder; every problem inside the repository
+/// is a diagnostic instead.
+pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
+    if !repo.is_dir() {
+        return Err(Error::RepoNotFound { path: repo.to_path_buf() });
+    }
+    let canonical = std::fs::canonicalize(repo).map_err(|source| Error::Io { path: repo.to_path_buf(), source })?;
+    let root = Root { dir: repo.to_path_buf(), canonical, max_file_size: options.max_file_size };
+    let mut reading = Reading::default();
+    let report = |reading: &mut Reading, d: Diagnostic| reading.diagnostics.push(d);
+
+    // The catalog.
+    let catalog_path = repo.join("plotsql.yaml");
+    let catalog = match root.kind(&catalog_path) {
+        Ok(Some(Kind::File)) => match files::read_text(&root, &catalog_path) {
+            Ok(text) => {
+                let mut found = Vec::new();
+                let catalog = catalog::lower("plotsql.yaml", &text, &mut found);
+                if found.iter().any(|d| d.span.is_some()) {
+                    reading.sources.insert("plotsql.yaml", &text);
+                }
+                for d in found {
+                    report(&mut reading, d);
+                }
+                catalog
+            }
+            Err(d) => {
+                report(&mut reading, d);
+                crate::ir::Catalog::default()
+            }
+        },
+        Ok(other) => {
+            let what = if other.is_none() { "is missing" } else { "is not a file" };
+            report(
+                &mut reading,
+                Diagnostic::error("plotsql::catalog::missing", format!("the catalog `plotsql.yaml` {what}"))
+                    .in_file("plotsql.yaml")
+                    .help("create plotsql.yaml listing the languages and libraries (see `plotsql --help`)"),
+            );
+            crate::ir::Catalog::default()
+        }
+        Err(d) => {
+            report(&mut reading, d);
+            crate::ir::Catalog::default()
+        }
+    };
+
+    // The plots.
+    let plots = repo.join("plots");
+    let entries = match root.kind(&plots) {
+        Ok(Some(Kind::Dir)) => match files::list_dir(&root, &plots) {
+            Ok(entries) => entries,
+            Err(d) => {
+                report(&mut reading, d);
+                Vec::new()
+            }
+        },
+        Ok(other) => {
+            let what = if other.is_none() { "is missing" } else { "is not a folder" };
+            report(
+                &mut reading,
+                Diagnostic::error("plotsql::repo::no_plots", format!("the folder `plots` {what}"))
+                    .in_file("plots")
+                    .help("pass the repository root, the folder that holds plots/"),
+            );
+            Vec::new()
+        }
+        Err(d) => {
+            report(&mut reading, d);
+            Vec::new()
+        }
+    };
+    let folders: Vec<_> = entries
+        .into_iter()
+        .filter(|e| e.kind == Kind::Dir && !e.name.starts_with('.'))
+        .collect();
+    let results: Vec<spec::Folder> = folders
+        .iter()
+        .map(|e| spec::read(&root, &catalog, &e.name, &e.path))
+        .collect();
+
+    let mut model = Model { catalog, ..Model::default() };
+    for folder in results {
+        reading.diagnostics.extend(folder.diagnostics);
+        reading.sources.extend(folder.sources);
+        if let Some(spec) = folder.spec {
+            model.specs.push(spec);
+        }
+        model.impls.extend(folder.impls.into_iter().map(|(i, _)| i));
+    }
+    model.specs.sort_by(|a, b| a.id.cmp(&b.id));
+    model.impls.sort_by(|a, b| a.key().cmp(&b.key()));
+    reading.model = model;
+    reading.diagnostics.sort();
+    Ok(reading)
+}

@@ -1,0 +1,54 @@
+//! Loading one YAML file of the repository, with PyYAML's reader checks.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+use crate::yaml::{self, Node, YamlWarning};
+
+/// PyYAML's reader refuses characters outside this set before parsing (`check_printable`).
+fn is_printable(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
+}
+
+/// Loads `text` (the file `rel`); warnings go to `warnings`, a file that PyYAML would not
+/// load is an error.
+pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Result<Node, Diagnostic> {
+    if let Some((pos, c)) = text.char_indices().find(|&(_, c)| !is_printable(c)) {
+        return Err(Diagnostic::error(
+            "plotsql::yaml::unprintable",
+            format!("`{rel}` contains the unprintable character U+{:04X}, which YAML does not allow", c as u32),
+        )
+        .in_file(rel.to_owned())
+        .at(Span::new(pos, pos + c.len_utf8()))
+        .label("unprintable character")
+        .help("remove the character, or write it as an escape inside a double-quoted string"));
+    }
+    match yaml::load(text) {
+        Ok(doc) => {
+            for w in doc.warnings {
+                match w {
+                    YamlWarning::DuplicateKey { key, first, second } => warnings.push(
+                        Diagnostic::warning(
+                            "plotsql::yaml::duplicate_key",
+                            format!("key `{key}` is given twice; the last value wins"),
+                        )
+                        .in_file(rel.to_owned())
+                        .at(second)
+                        .label(format!("`{key}` again (first at byte {})", first.start))
+                        .help("remove one of the two entries"),
+                    ),
+                }
+            }
+            Ok(doc.root)
+        }
+        Err(e) => Err(Diagnostic::error(
+            "plotsql::yaml::syntax",
+            format!("`{rel}` does not load as YAML: {}", e.message),
+        )
+        .in_file(rel.to_owned())
+        .at(e.span)
+        .label(e.message)
+        .help("fix the YAML; the Python job would silently drop this file's data")),
+    }
+}

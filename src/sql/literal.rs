@@ -1,0 +1,230 @@
+//! SQL literals that PostgreSQL and psql read back byte for byte.
+//!
+//! Text is written as a standard string `'...'` (quotes doubled) when it holds no
+//! backslash and no control character other than newline and tab; otherwise as an escape
+//! string `E'...'`, whose meaning does not depend on `standard_conforming_strings`.
+//! Newlines stay real newlines inside the literal, so a changed line of a source file is a
+//! changed line of the script. psql never sees a meta-command or a variable inside a quoted
+//! literal, and no literal can end early: the only way out of one is a lone `'`, which is
+//! always doubled.
+
+use std::fmt::Write as _;
+
+use crate::ir::{Json, Timestamp};
+
+/// Indentation of a value inside a row (continuation lines of JSON and arrays).
+pub(crate) const VALUE_INDENT: &str = "    ";
+
+fn needs_escape_string(s: &str) -> bool {
+    s.chars().any(|c| c == '\\' || (c.is_control() && c != '\n' && c != '\t'))
+}
+
+/// A text literal.
+pub(crate) fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    if needs_escape_string(s) {
+        out.push_str("E'");
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("''"),
+                '\n' | '\t' => out.push(c),
+                '\r' => out.push_str("\\r"),
+                c if c.is_control() && (c as u32) < 0x80 => {
+                    let _ = write!(out, "\\x{:02X}", c as u32);
+                }
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+    } else {
+        out.push('\'');
+        for c in s.chars() {
+            if c == '\'' {
+                out.push_str("''");
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// An optional text literal (`NULL` for `None`).
+pub(crate) fn opt_text(s: Option<&str>) -> String {
+    s.map_or_else(|| "NULL".to_owned(), text)
+}
+
+/// An integer literal.
+pub(crate) fn opt_int(i: Option<i64>) -> String {
+    i.map_or_else(|| "NULL".to_owned(), |i| i.to_string())
+}
+
+/// A double precision literal: the shortest decimal that reads back as the same double.
+/// Only finite values reach here (the reader turns the rest into NULL).
+pub(crate) fn opt_float(f: Option<f64>) -> String {
+    match f {
+        Some(f) if f.is_finite() => format!("{f:?}"),
+        _ => "NULL".to_owned(),
+    }
+}
+
+/// A timestamp literal (ISO 8601, read the same under every `DateStyle`).
+pub(crate) fn opt_timestamp(t: Option<Timestamp>) -> String {
+    let Some(t) = t else { return "NULL".to_owned() };
+    let mut s = format!(
+        "'{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    );
+    if t.microsecond != 0 {
+        let _ = write!(s, ".{:06}", t.microsecond);
+    }
+    s.push('\'');
+    s
+}
+
+/// A `varchar[]` literal: `'{}'` when empty, else `ARRAY[...]`, one item per line when the
+/// list is long.
+pub(crate) fn text_array(items: &[Option<String>]) -> String {
+    if items.is_empty() {
+        return "'{}'".to_owned();
+    }
+    let parts: Vec<String> = items.iter().map(|i| opt_text(i.as_deref())).collect();
+    let total: usize = parts.iter().map(String::len).sum();
+    if parts.len() == 1 && total <= 60 && !parts.iter().any(|p| p.contains('\n')) {
+        return format!("ARRAY[{}]", parts.join(", "));
+    }
+    let mut out = String::from("ARRAY[\n");
+    for (n, p) in parts.iter().enumerate() {
+        out.push_str(VALUE_INDENT);
+        out.push_str(if n == 0 { "    " } else { "  , " });
+        out.push_str(p);
+        out.push('\n');
+    }
+    out.push_str(VALUE_INDENT);
+    out.push(']');
+    out
+}
+
+/// A `jsonb` literal: the JSON pretty-printed (jsonb ignores layout), keys in source order.
+pub(crate) fn opt_json(j: Option<&Json>) -> String {
+    let Some(j) = j else { return "NULL".to_owned() };
+    let mut buf = String::new();
+    write_json(&mut buf, j, 1);
+    text(&buf)
+}
+
+fn json_string(buf: &mut String, s: &str) {
+    buf.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => buf.push_str("\\\""),
+            '\\' => buf.push_str("\\\\"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            '\t' => buf.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(buf, "\\u{:04x}", c as u32);
+            }
+            c => buf.push(c),
+        }
+    }
+    buf.push('"');
+}
+
+fn newline(buf: &mut String, depth: usize) {
+    buf.push('\n');
+    buf.push_str(VALUE_INDENT);
+    for _ in 0..depth {
+        buf.push_str("  ");
+    }
+}
+
+fn write_json(buf: &mut String, j: &Json, depth: usize) {
+    match j {
+        Json::Null => buf.push_str("null"),
+        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => buf.push_str(n),
+        Json::String(s) => json_string(buf, s),
+        Json::Array(items) if items.is_empty() => buf.push_str("[]"),
+        Json::Array(items) => {
+            buf.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                newline(buf, depth);
+                write_json(buf, item, depth + 1);
+            }
+            newline(buf, depth - 1);
+            buf.push(']');
+        }
+        Json::Object(entries) if entries.is_empty() => buf.push_str("{}"),
+        Json::Object(entries) => {
+            buf.push('{');
+            for (n, (k, v)) in entries.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                newline(buf, depth);
+                json_string(buf, k);
+                buf.push_str(": ");
+                write_json(buf, v, depth + 1);
+            }
+            newline(buf, depth - 1);
+            buf.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_doubles_quotes_and_keeps_newlines() {
+        assert_eq!(text("it's\nok"), "'it''s\nok'");
+        assert_eq!(text(""), "''");
+    }
+
+    #[test]
+    fn backslashes_and_controls_use_escape_strings() {
+        assert_eq!(text(r"a\b"), r"E'a\\b'");
+        assert_eq!(text("a\rb'"), "E'a\\rb'''");
+        assert_eq!(text("\x01x"), "E'\\x01x'");
+        assert_eq!(text("\u{85}"), "E'\\u0085'");
+    }
+
+    #[test]
+    fn psql_meta_commands_stay_inside_the_literal() {
+        assert_eq!(text("x\n\\! echo pwned"), "E'x\n\\\\! echo pwned'");
+        assert_eq!(text(":foo"), "':foo'");
+    }
+
+    #[test]
+    fn timestamps_floats_and_arrays() {
+        let t = Timestamp { year: 2025, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 60 };
+        assert_eq!(opt_timestamp(Some(t)), "'2025-01-02 03:04:05.000060'");
+        assert_eq!(opt_float(Some(92.0)), "92.0");
+        assert_eq!(opt_float(Some(0.1)), "0.1");
+        assert_eq!(opt_float(Some(f64::NAN)), "NULL");
+        assert_eq!(text_array(&[]), "'{}'");
+        assert_eq!(text_array(&[Some("a".into())]), "ARRAY['a']");
+        assert_eq!(text_array(&[Some("a".into()), None]), "ARRAY[\n        'a'\n      , NULL\n    ]");
+    }
+
+    #[test]
+    fn json_is_pretty_and_escaped() {
+        let j = Json::Object(vec![
+            ("a'b".into(), Json::Array(vec![Json::Number("1".into()), Json::String("x\"\\".into())])),
+            ("e".into(), Json::Object(vec![])),
+        ]);
+        assert_eq!(
+            opt_json(Some(&j)),
+            "E'{\n      \"a''b\": [\n        1,\n        \"x\\\\\"\\\\\\\\\"\n      ],\n      \"e\": {}\n    }'"
+        );
+    }
+}

@@ -1,0 +1,553 @@
+//! PyYAML's scalar typing: implicit resolution of plain scalars and the `SafeConstructor`
+//! conversions, so that a value here is exactly what `yaml.safe_load` (PyYAML 6, YAML 1.1)
+//! returns for the same text.
+//!
+//! The regular expressions are PyYAML's own (`resolver.py`, `constructor.py`), written out
+//! without the verbose flag. Two Python details are reproduced on purpose:
+//!
+//! - the resolver looks at the candidates registered for the scalar's first character only,
+//!   in registration order (bool, float, int, merge, null, timestamp, value, yaml);
+//! - Python's `$` also matches just before a final `\n`, which matters for scalars resolved
+//!   implicitly under the non-specific tag `!` (`! "12\n"` is the integer 12).
+//!
+//! The conversions follow `construct_yaml_int` / `construct_yaml_float` step by step (remove
+//! `_`, take the sign off, pick the base, sum base-60 parts) on top of small emulations of
+//! Python's `int(text, base)` and `float(text)`. Integers are `i128`: anything larger is an
+//! error here although Python would carry on with a big integer.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+use super::{Date, DateTime, Value};
+
+/// The prefix of the YAML core tags; `!!int` is `tag:yaml.org,2002:int`.
+pub const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// The non-specific tag `!`: PyYAML resolves such a scalar as if it were plain, even when it
+/// is quoted.
+pub const NON_SPECIFIC_TAG: &str = "!";
+
+/// A scalar after PyYAML's tag resolution and construction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// An ordinary value.
+    Value(Value),
+    /// `tag:yaml.org,2002:merge` (a plain `<<`): a merge as a mapping key; PyYAML has no
+    /// constructor for it anywhere else, so it is an error there.
+    Merge,
+    /// `tag:yaml.org,2002:value` (a plain `=`): PyYAML turns it into a string when it is a
+    /// mapping key (the text given) and has no constructor for it anywhere else.
+    ValueKey(String),
+}
+
+/// The implicit tags of PyYAML's `Resolver`, in registration order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implicit {
+    Bool,
+    Float,
+    Int,
+    Merge,
+    Null,
+    Timestamp,
+    Value,
+    Yaml,
+}
+
+/// Types a plain (unquoted, untagged) scalar as `yaml.safe_load` does.
+///
+/// `<<` and `=` are errors here: PyYAML only accepts them as mapping keys (see
+/// [`resolve_implicit`] for the form the loader uses).
+///
+/// # Errors
+/// The text matches an implicit type whose construction fails in PyYAML (`0b_`,
+/// `2001-02-30`), an integer does not fit in `i128`, or the text is `<<` or `=`.
+pub fn resolve_plain(text: &str) -> Result<Value, String> {
+    match resolve_implicit(text)? {
+        Scalar::Value(value) => Ok(value),
+        Scalar::Merge => Err(no_constructor("merge")),
+        Scalar::ValueKey(_) => Err(no_constructor("value")),
+    }
+}
+
+/// Types a scalar by PyYAML's implicit resolvers: a plain scalar, or any scalar under the
+/// non-specific tag `!`.
+///
+/// # Errors
+/// As [`resolve_plain`], except that `<<` and `=` give [`Scalar::Merge`] and
+/// [`Scalar::ValueKey`].
+pub fn resolve_implicit(text: &str) -> Result<Scalar, String> {
+    match implicit_tag(text) {
+        None => Ok(Scalar::Value(Value::Str(text.to_owned()))),
+        Some(Implicit::Bool) => construct_bool(text).map(|b| Scalar::Value(Value::Bool(b))),
+        Some(Implicit::Float) => construct_float(text).map(|f| Scalar::Value(Value::Float(f))),
+        Some(Implicit::Int) => construct_int(text).map(|i| Scalar::Value(Value::Int(i))),
+        Some(Implicit::Merge) => Ok(Scalar::Merge),
+        Some(Implicit::Null) => Ok(Scalar::Value(Value::Null)),
+        Some(Implicit::Timestamp) => construct_timestamp(text).map(Scalar::Value),
+        Some(Implicit::Value) => Ok(Scalar::ValueKey(text.to_owned())),
+        Some(Implicit::Yaml) => Err(no_constructor("yaml")),
+    }
+}
+
+/// Constructs a scalar that carries an explicit tag, as PyYAML's `SafeConstructor` does.
+///
+/// `tag` is the resolved tag (`tag:yaml.org,2002:int` for `!!int`, `!foo` for a local tag,
+/// `!` for the non-specific tag).
+///
+/// # Errors
+/// The text does not convert (`!!int "x"`, `!!bool "maybe"`), the tag belongs to a
+/// collection (`!!seq`, `!!map`), or the tag is one this crate does not support: every tag
+/// but the core scalar ones, including those PyYAML can build but [`Value`] cannot hold
+/// (`!!binary`, `!!set`, `!!omap`, `!!pairs`).
+pub fn resolve_tagged(tag: &str, text: &str) -> Result<Scalar, String> {
+    if tag == NON_SPECIFIC_TAG {
+        return resolve_implicit(text);
+    }
+    let value = match tag.strip_prefix(CORE_TAG_PREFIX) {
+        Some("str") => Value::Str(text.to_owned()),
+        Some("null") => Value::Null,
+        Some("bool") => Value::Bool(construct_bool(text)?),
+        Some("int") => Value::Int(construct_int(text)?),
+        Some("float") => Value::Float(construct_float(text)?),
+        Some("timestamp") => construct_timestamp(text)?,
+        Some("merge") => return Ok(Scalar::Merge),
+        Some("value") => return Ok(Scalar::ValueKey(text.to_owned())),
+        Some("seq") => return Err("expected a sequence node, but found scalar".to_owned()),
+        Some("map") => return Err("expected a mapping node, but found scalar".to_owned()),
+        _ => return Err(unsupported_tag(tag)),
+    };
+    Ok(Scalar::Value(value))
+}
+
+/// Checks the tag of a sequence (`mapping` false) or mapping (`mapping` true) as PyYAML's
+/// `SafeConstructor` would: `!`, `!!seq` on a sequence and `!!map` on a mapping are fine.
+///
+/// # Errors
+/// A scalar tag on a collection, the other collection's tag, or an unsupported tag
+/// (`!!set`, `!!omap`, `!!pairs`, local tags, ...).
+pub fn check_collection_tag(tag: &str, mapping: bool) -> Result<(), String> {
+    let kind = if mapping { "mapping" } else { "sequence" };
+    match tag.strip_prefix(CORE_TAG_PREFIX) {
+        _ if tag == NON_SPECIFIC_TAG => Ok(()),
+        Some("seq") if !mapping => Ok(()),
+        Some("map") if mapping => Ok(()),
+        Some("seq") => Err(format!("expected a sequence node, but found {kind}")),
+        Some("map") => Err(format!("expected a mapping node, but found {kind}")),
+        Some("str" | "null" | "bool" | "int" | "float" | "timestamp") => {
+            Err(format!("expected a scalar node, but found {kind}"))
+        }
+        _ => Err(unsupported_tag(tag)),
+    }
+}
+
+/// A tag written the short way when it is a core tag (`!!binary`).
+fn unsupported_tag(tag: &str) -> String {
+    match tag.strip_prefix(CORE_TAG_PREFIX) {
+        Some(suffix) => format!("unsupported tag !!{suffix}"),
+        None => format!("unsupported tag {tag}"),
+    }
+}
+
+/// PyYAML's `ConstructorError` for a core tag it cannot construct.
+pub(super) fn no_constructor(suffix: &str) -> String {
+    format!("could not determine a constructor for the tag {CORE_TAG_PREFIX}{suffix}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Implicit resolution
+// ---------------------------------------------------------------------------------------
+
+/// A compiled pattern, or the compile error (which the tests would catch).
+type Pattern = LazyLock<Result<Regex, regex::Error>>;
+
+static BOOL: Pattern = LazyLock::new(|| {
+    Regex::new(
+        r"\A(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)\z",
+    )
+});
+
+static FLOAT: Pattern = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\A(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?",
+        r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?",
+        r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*",
+        r"|[-+]?\.(?:inf|Inf|INF)",
+        r"|\.(?:nan|NaN|NAN))\z",
+    ))
+});
+
+static INT: Pattern = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\A(?:[-+]?0b[0-1_]+",
+        r"|[-+]?0[0-7_]+",
+        r"|[-+]?(?:0|[1-9][0-9_]*)",
+        r"|[-+]?0x[0-9a-fA-F_]+",
+        r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)\z",
+    ))
+});
+
+static MERGE: Pattern = LazyLock::new(|| Regex::new(r"\A(?:<<)\z"));
+
+static NULL: Pattern = LazyLock::new(|| Regex::new(r"\A(?:~|null|Null|NULL|)\z"));
+
+/// The resolver's timestamp pattern: a bare date needs two-digit month and day, a datetime
+/// does not.
+static TIMESTAMP: Pattern = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\A(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]",
+        r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?",
+        r"(?:[Tt]|[ \t]+)[0-9][0-9]?",
+        r":[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?",
+        r"(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)\z",
+    ))
+});
+
+static VALUE: Pattern = LazyLock::new(|| Regex::new(r"\A(?:=)\z"));
+
+/// Documentation-only in PyYAML: a plain scalar cannot be `!`, `&` or `*`, but a quoted
+/// one under `!` can, and then there is no constructor for it.
+static YAML: Pattern = LazyLock::new(|| Regex::new(r"\A(?:!|&|\*)\z"));
+
+/// The constructor's own timestamp pattern (looser than the resolver's: `2001-1-1` is a
+/// date under `!!timestamp`).
+static TIMESTAMP_PARTS: Pattern = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\A(?P<year>[0-9][0-9][0-9][0-9])",
+        r"-(?P<month>[0-9][0-9]?)",
+        r"-(?P<day>[0-9][0-9]?)",
+        r"(?:(?:[Tt]|[ \t]+)",
+        r"(?P<hour>[0-9][0-9]?)",
+        r":(?P<minute>[0-9][0-9])",
+        r":(?P<second>[0-9][0-9])",
+        r"(?:\.(?P<fraction>[0-9]*))?",
+        r"(?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)",
+        r"(?::(?P<tz_minute>[0-9][0-9]))?))?)?\z",
+    ))
+});
+
+/// The candidates PyYAML registers for a first character (`None`: the empty scalar), in
+/// registration order.
+fn candidates(first: Option<char>) -> &'static [Implicit] {
+    match first {
+        None => &[Implicit::Null],
+        Some('y' | 'Y' | 't' | 'T' | 'f' | 'F' | 'o' | 'O') => &[Implicit::Bool],
+        Some('n' | 'N') => &[Implicit::Bool, Implicit::Null],
+        Some('-' | '+') => &[Implicit::Float, Implicit::Int],
+        Some('0'..='9') => &[Implicit::Float, Implicit::Int, Implicit::Timestamp],
+        Some('.') => &[Implicit::Float],
+        Some('<') => &[Implicit::Merge],
+        Some('~') => &[Implicit::Null],
+        Some('=') => &[Implicit::Value],
+        Some('!' | '&' | '*') => &[Implicit::Yaml],
+        Some(_) => &[],
+    }
+}
+
+impl Implicit {
+    /// The resolver's pattern for this tag.
+    fn pattern(self) -> &'static Pattern {
+        match self {
+            Self::Bool => &BOOL,
+            Self::Float => &FLOAT,
+            Self::Int => &INT,
+            Self::Merge => &MERGE,
+            Self::Null => &NULL,
+            Self::Timestamp => &TIMESTAMP,
+            Self::Value => &VALUE,
+            Self::Yaml => &YAML,
+        }
+    }
+}
+
+/// The implicit tag PyYAML's resolver gives `text`, or `None` for a plain string.
+fn implicit_tag(text: &str) -> Option<Implicit> {
+    candidates(text.chars().next())
+        .iter()
+        .copied()
+        .find(|tag| py_matches(tag.pattern(), text))
+}
+
+/// `re.match(pattern, text)` for a pattern ending in `$`: Python's `$` also matches right
+/// before a final newline.
+fn py_matches(pattern: &Pattern, text: &str) -> bool {
+    let Ok(re) = &**pattern else {
+        return false;
+    };
+    re.is_match(text) || text.strip_suffix('\n').is_some_and(|t| re.is_match(t))
+}
+
+/// As [`py_matches`], returning the groups.
+fn py_captures<'t>(pattern: &Pattern, text: &'t str) -> Option<Captures<'t>> {
+    let Ok(re) = &**pattern else {
+        return None;
+    };
+    re.captures(text)
+        .or_else(|| text.strip_suffix('\n').and_then(|t| re.captures(t)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Constructors (SafeConstructor.construct_yaml_*)
+// ---------------------------------------------------------------------------------------
+
+/// `construct_yaml_bool`: a dictionary look-up of the lowercased text.
+fn construct_bool(text: &str) -> Result<bool, String> {
+    match text.to_lowercase().as_str() {
+        "yes" | "true" | "on" => Ok(true),
+        "no" | "false" | "off" => Ok(false),
+        _ => Err(format!("invalid boolean {text:?}")),
+    }
+}
+
+/// Splits PyYAML's way: `value[0] == '-'` gives the sign, a leading `+` or `-` is dropped.
+/// An empty text is Python's `IndexError`.
+fn split_sign(value: &str) -> Result<(bool, &str), String> {
+    match value.chars().next() {
+        None => Err("empty scalar where a number is expected".to_owned()),
+        Some('-') => Ok((true, &value[1..])),
+        Some('+') => Ok((false, &value[1..])),
+        Some(_) => Ok((false, value)),
+    }
+}
+
+/// `construct_yaml_int`.
+fn construct_int(text: &str) -> Result<i128, String> {
+    let cleaned = text.replace('_', "");
+    let (negative, value) = split_sign(&cleaned)?;
+    let magnitude = if value == "0" {
+        0
+    } else if let Some(digits) = value.strip_prefix("0b") {
+        py_int(digits, 2)?
+    } else if let Some(digits) = value.strip_prefix("0x") {
+        py_int(digits, 16)?
+    } else if value.starts_with('0') {
+        py_int(value, 8)?
+    } else if value.is_empty() {
+        // `value[0] == '0'` on an empty string: Python's IndexError.
+        return Err("empty scalar where a number is expected".to_owned());
+    } else if value.contains(':') {
+        sexagesimal_int(value)?
+    } else {
+        py_int(value, 10)?
+    };
+    if negative {
+        magnitude.checked_neg().ok_or_else(int_out_of_range)
+    } else {
+        Ok(magnitude)
+    }
+}
+
+/// Base 60 the way PyYAML sums it: least significant part first, the weight growing by 60.
+fn sexagesimal_int(value: &str) -> Result<i128, String> {
+    let mut total: i128 = 0;
+    let mut weight: i128 = 1;
+    for (i, part) in value.split(':').rev().enumerate() {
+        let digit = py_int(part, 10)?;
+        if i > 0 {
+            // Grown only when used: Python's last `base *= 60` cannot overflow anything.
+            weight = weight.checked_mul(60).ok_or_else(int_out_of_range)?;
+        }
+        total = digit
+            .checked_mul(weight)
+            .and_then(|term| total.checked_add(term))
+            .ok_or_else(int_out_of_range)?;
+    }
+    Ok(total)
+}
+
+fn int_out_of_range() -> String {
+    "integer out of range (beyond 128 bits)".to_owned()
+}
+
+/// Python's `str.isspace`: Unicode white space plus the ASCII separators 0x1c..0x1f.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// CPython's `int(text, base)` for bases 2, 8, 10 and 16: surrounding white space, a sign,
+/// and for bases 2, 8 and 16 the matching `0b` / `0o` / `0x` prefix are accepted. The
+/// callers have removed every `_` already. (Python also takes non-ASCII decimal digits;
+/// this does not.)
+fn py_int(text: &str, base: u32) -> Result<i128, String> {
+    let invalid = || format!("invalid literal for int() with base {base}: {text:?}");
+    let trimmed = text.trim_matches(is_py_space);
+    let (negative, unsigned) = match trimmed.chars().next() {
+        Some('-') => (true, &trimmed[1..]),
+        Some('+') => (false, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    let prefix = match base {
+        2 => Some(["0b", "0B"]),
+        8 => Some(["0o", "0O"]),
+        16 => Some(["0x", "0X"]),
+        _ => None,
+    };
+    let digits = prefix
+        .and_then(|[lower, upper]| {
+            unsigned
+                .strip_prefix(lower)
+                .or_else(|| unsigned.strip_prefix(upper))
+        })
+        .unwrap_or(unsigned);
+    if digits.is_empty() {
+        return Err(invalid());
+    }
+    let mut magnitude: u128 = 0;
+    for c in digits.chars() {
+        let digit = c.to_digit(base).ok_or_else(invalid)?;
+        magnitude = magnitude
+            .checked_mul(u128::from(base))
+            .and_then(|m| m.checked_add(u128::from(digit)))
+            .ok_or_else(int_out_of_range)?;
+    }
+    if negative {
+        0i128
+            .checked_sub_unsigned(magnitude)
+            .ok_or_else(int_out_of_range)
+    } else {
+        i128::try_from(magnitude).map_err(|_| int_out_of_range())
+    }
+}
+
+/// `construct_yaml_float`.
+fn construct_float(text: &str) -> Result<f64, String> {
+    let cleaned = text.replace('_', "").to_lowercase();
+    let (negative, value) = split_sign(&cleaned)?;
+    let sign = if negative { -1.0 } else { 1.0 };
+    if value == ".inf" {
+        Ok(sign * f64::INFINITY)
+    } else if value == ".nan" {
+        // PyYAML returns its NaN unsigned, whatever the sign.
+        Ok(f64::NAN)
+    } else if value.contains(':') {
+        Ok(sign * sexagesimal_float(value)?)
+    } else {
+        Ok(sign * py_float(value)?)
+    }
+}
+
+/// Base 60 for floats: `value += digit * base` with Python's exact integer `base` (60^k)
+/// converted to a float at each step.
+fn sexagesimal_float(value: &str) -> Result<f64, String> {
+    let mut total = 0.0;
+    for (k, part) in value.split(':').rev().enumerate() {
+        total += py_float(part)? * power_of_60(k);
+    }
+    Ok(total)
+}
+
+/// 60^k correctly rounded to a float, as Python's `int * float` converts it: 60^k is
+/// 15^k * 4^k, and 15^k is exact in a `u128` up to k = 32 (scaling by 4^k is exact).
+fn power_of_60(k: usize) -> f64 {
+    let mut fifteen: u128 = 1;
+    let mut scale = 1.0_f64;
+    let mut rest = 1.0_f64;
+    for _ in 0..k {
+        match fifteen.checked_mul(15) {
+            Some(next) => fifteen = next,
+            // Past 15^32 nobody writes such a scalar; keep going approximately.
+            None => rest *= 15.0,
+        }
+        scale *= 4.0;
+    }
+    // `u128 as f64` rounds to nearest, which is what Python's int-to-float does.
+    let exact = fifteen as f64;
+    exact * scale * rest
+}
+
+/// CPython's `float(text)`: surrounding white space, a sign, decimal forms with an optional
+/// exponent, `inf`, `infinity` and `nan` in any case. Rust's parser takes the same forms once
+/// the white space is gone.
+fn py_float(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim_matches(is_py_space);
+    trimmed
+        .parse::<f64>()
+        .map_err(|_| format!("could not convert string to float: {text:?}"))
+}
+
+/// `construct_yaml_timestamp`: a `Date` without a time, else a `DateTime`, both checked as
+/// Python's `datetime` checks them.
+fn construct_timestamp(text: &str) -> Result<Value, String> {
+    let caps = py_captures(&TIMESTAMP_PARTS, text)
+        .ok_or_else(|| format!("invalid timestamp {text:?}"))?;
+    // Every group is ASCII digits of bounded length, so these cannot fail.
+    let number = |name: &str| -> u32 {
+        caps.name(name)
+            .and_then(|m| m.as_str().parse().ok())
+            .unwrap_or(0)
+    };
+    let date = make_date(number("year"), number("month"), number("day"))?;
+    if caps.name("hour").is_none() {
+        return Ok(Value::Date(date));
+    }
+    let (hour, minute, second) = (number("hour"), number("minute"), number("second"));
+    if hour > 23 {
+        return Err("hour must be in 0..23".to_owned());
+    }
+    if minute > 59 {
+        return Err("minute must be in 0..59".to_owned());
+    }
+    if second > 59 {
+        return Err("second must be in 0..59".to_owned());
+    }
+    // The fraction is cut or right-padded to six digits: microseconds.
+    let microsecond = caps.name("fraction").map_or(0, |m| {
+        m.as_str()
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(6)
+            .filter_map(|c| c.to_digit(10))
+            .fold(0, |acc, d| acc * 10 + d)
+    });
+    let offset_seconds = match caps.name("tz_sign") {
+        Some(sign) => {
+            let seconds = number("tz_hour") * 3600 + number("tz_minute") * 60;
+            // datetime.timezone wants strictly less than a day either way.
+            if seconds >= 86_400 {
+                return Err(format!("invalid time zone offset in {text:?}"));
+            }
+            let seconds = i32::try_from(seconds).unwrap_or(0);
+            Some(if sign.as_str() == "-" {
+                -seconds
+            } else {
+                seconds
+            })
+        }
+        None => caps.name("tz").map(|_| 0),
+    };
+    // The range checks above bound every field.
+    let small = |n: u32| u8::try_from(n).unwrap_or(0);
+    Ok(Value::DateTime(DateTime {
+        date,
+        hour: small(hour),
+        minute: small(minute),
+        second: small(second),
+        microsecond,
+        offset_seconds,
+    }))
+}
+
+/// `datetime.date(year, month, day)` with its range checks.
+fn make_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
+    if !(1..=9999).contains(&year) {
+        return Err(format!("year {year} is out of range"));
+    }
+    if !(1..=12).contains(&month) {
+        return Err("month must be in 1..12".to_owned());
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Err("day is out of range for month".to_owned());
+    }
+    Ok(Date {
+        year: u16::try_from(year).unwrap_or(1),
+        month: u8::try_from(month).unwrap_or(1),
+        day: u8::try_from(day).unwrap_or(1),
+    })
+}

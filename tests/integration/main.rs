@@ -1,0 +1,14 @@
+//! plotsql's integration tests: one binary, shared helpers in `util`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub,
+    reason = "tests fail by panicking"
+)]
+
+mod cli;
+mod compile;
+mod postgres;
+mod util;
