@@ -46,7 +46,7 @@ db_url() { # server URL with its database replaced
 
 new_db() {
   local name="plotsql_parity_$1_$$"
-  psql -X -q -v ON_ERROR_STOP=1 -d "$server" -c "DROP DATABASE IF EXISTS \"$name\"" -c "CREATE DATABASE \"$name\"" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$name\"" -c "CREATE DATABASE \"$name\"" >/dev/null
   dbs+=("$name")
   "$PLOTSQL" schema | psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url "$name")" >/dev/null
   echo "$name"

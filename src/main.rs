@@ -86,6 +86,9 @@ struct BuildArgs {
     /// Accept a repository without specs (the script then deletes every spec).
     #[arg(long)]
     allow_empty: bool,
+    /// Make the script abort, changing nothing, when its deletes would remove more than N rows.
+    #[arg(long, value_name = "N")]
+    max_delete: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -116,7 +119,8 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
             Ok(exit(&build))
         }
         Command::Build(args) => {
-            let options = options(&args.common, args.chunk_size as usize, args.plan, args.allow_empty);
+            let mut options = options(&args.common, args.chunk_size as usize, args.plan, args.allow_empty);
+            options.script.max_delete = args.max_delete;
             let build = plotsql::compile(&args.common.repo, &options)?;
             report(&build, args.common.message_format);
             if let Some(script) = &build.script {
@@ -131,7 +135,7 @@ fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) 
     BuildOptions {
         read: reader::ReadOptions { max_file_size: args.max_file_size },
         sql: sql::SqlOptions { chunk_size, ..sql::SqlOptions::default() },
-        script: writer::ScriptOptions { plan },
+        script: writer::ScriptOptions { plan, max_delete: None },
         strict: args.strict,
         allow_empty,
     }

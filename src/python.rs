@@ -497,9 +497,11 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     if ascii.contains(&b'_') {
         ascii = without_underscores(&ascii)?;
     }
-    let text = ascii.trim_ascii_start();
-    // Python's trailing trim spares the first character; harmless, as it is not a space.
-    let text = text.trim_ascii_end();
+    // C's `Py_ISSPACE`: unlike `u8::is_ascii_whitespace`, it includes `\x0b`.
+    let is_c_space = |c: &u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let start = ascii.iter().position(|c| !is_c_space(c)).unwrap_or(ascii.len());
+    let end = ascii.iter().rposition(|c| !is_c_space(c)).map_or(start, |i| i + 1);
+    let text = &ascii[start..end.max(start)];
     let (negative, body) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
@@ -572,12 +574,32 @@ fn is_decimal_literal(body: &[u8]) -> bool {
 
 /// The shortest round-trip decimal digits of `|f|` (finite) and the decimal point position:
 /// `|f| = 0.DIGITS × 10^point`. Zero gives `("0", 1)`.
+///
+/// Python's repr picks, among the shortest digit strings that read back as `f`, the one
+/// closest to `f`'s exact value, and on an exact tie the one whose last digit is even.
+/// Rust's `{:e}` finds the same length but rounds such ties up (`2103260574098809.25` →
+/// `…809.3` where Python prints `…809.2`), so the correctly rounded string of that length
+/// (`{:.N$e}`, which rounds half to even) is preferred whenever it reads back as `f`.
 fn shortest_digits(f: f64) -> (String, i32) {
-    // `{:e}` prints the shortest digits that read back as the same float, the digits
-    // Python's repr uses, as `d.ddde±x`.
-    let text = format!("{:e}", f.abs());
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let magnitude = f.abs();
+    let shortest = split_exponent(&format!("{magnitude:e}"));
+    let precision = shortest.0.len().saturating_sub(1);
+    let nearest_text = format!("{magnitude:.precision$e}");
+    if nearest_text.parse::<f64>() == Ok(magnitude) {
+        let (mut digits, point) = split_exponent(&nearest_text);
+        // Never longer than the shortest, so trailing zeros cannot occur; trim regardless.
+        while digits.len() > 1 && digits.ends_with('0') {
+            digits.pop();
+        }
+        return (digits, point);
+    }
+    shortest
+}
+
+/// `d.ddde±x` (Rust's `{:e}`) to its digits and decimal point position (`x + 1`).
+fn split_exponent(text: &str) -> (String, i32) {
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
+    let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
     (digits, exponent.parse::<i32>().unwrap_or(0) + 1)
 }
 

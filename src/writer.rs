@@ -1,14 +1,32 @@
-//! Writes the statements as one psql script: session settings, one transaction, the
-//! statements in order, the end of the transaction. Same model, same bytes: no clocks, no
-//! paths, no versions in the text.
+//! Writes the statements as one psql script.
+//!
+//! Layout, in order:
+//! 1. psql settings and `SET client_encoding = 'UTF8';` on its own (round trip 1), so psql
+//!    reads everything after it as UTF-8 whatever the client encoding was;
+//! 2. one query string (round trip 2): the rest of the session settings, `BEGIN`, a
+//!    transaction-scoped advisory lock that serialises concurrent syncs, the report table,
+//!    every statement, the optional `--max-delete` guard, `COMMIT` and the change report.
+//!    The statements are joined with psql's `\;`, which makes psql send them together;
+//!    the server runs them in order and stops at the first error, which aborts the
+//!    transaction, so nothing is written.
+//!
+//! Same statements, same bytes: no clocks, paths or versions in the text.
 
-use crate::sql::Statement;
+use std::fmt::Write as _;
 
-/// How the script ends and what it says about itself.
+use crate::sql::{Action, Statement};
+
+/// The advisory lock key every plotsql script takes before writing: the ASCII bytes of
+/// `plotsql` read as a big-endian integer.
+pub const ADVISORY_LOCK_KEY: i64 = 0x0070_6c6f_7473_716c;
+
+/// How the script ends and what it guards.
 #[derive(Debug, Clone, Default)]
 pub struct ScriptOptions {
     /// End with `ROLLBACK` instead of `COMMIT`: show the effect, change nothing.
     pub plan: bool,
+    /// Abort (and roll back) when the deletes would remove more rows than this.
+    pub max_delete: Option<u64>,
 }
 
 /// Counts shown in the script's header.
@@ -24,42 +42,73 @@ pub struct Counts {
     pub impls: usize,
 }
 
+const REPORT_QUERY: &str = "SELECT \"tbl\" AS \"table\", sum(\"inserted\") AS \"inserted\", sum(\"updated\") AS \"updated\", \
+sum(\"unchanged\") AS \"unchanged\", sum(\"deleted\") AS \"deleted\" FROM pg_temp.plotsql_report \
+GROUP BY \"tbl\" ORDER BY min(\"ord\")";
+
 /// The whole script.
 #[must_use]
 pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions) -> String {
-    let size: usize = statements.iter().map(|s| s.sql.len() + 4).sum();
-    let mut out = String::with_capacity(size + 1024);
-    out.push_str("-- plotsql sync script. Generated; do not edit.\n");
-    out.push_str(&format!(
-        "-- {} languages, {} libraries, {} specs, {} implementations.\n",
+    let size: usize = statements.iter().map(|s| s.sql.len() + 64).sum();
+    let mut out = String::with_capacity(size + 4096);
+    let _ = write!(
+        out,
+        "-- plotsql sync script. Generated; do not edit.\n\
+         -- {} languages, {} libraries, {} specs, {} implementations.\n\
+         -- Apply with: psql -X -d \"$DATABASE_URL\" -f <this file>\n",
         counts.languages, counts.libraries, counts.specs, counts.impls
-    ));
-    out.push_str("-- Apply with: psql -X -d \"$DATABASE_URL\" -f <this file>\n");
+    );
     if options.plan {
         out.push_str("-- Plan mode: the transaction is rolled back at the end; nothing is changed.\n");
     }
-    out.push('\n');
-    out.push_str("\\set ON_ERROR_STOP on\n");
-    out.push_str("SET client_encoding = 'UTF8';\n");
-    out.push_str("SET standard_conforming_strings = on;\n");
-    out.push_str("SET search_path = pg_catalog;\n");
-    out.push('\n');
-    out.push_str("BEGIN;\n");
+    out.push_str(
+        "\n\\set ON_ERROR_STOP on\n\
+         \\set QUIET on\n\
+         SET client_encoding = 'UTF8';\n\
+         \n\
+         -- From here on, psql sends everything as one query (statements joined by \\;).\n\
+         SET standard_conforming_strings = on \\;\n\
+         SET search_path = pg_catalog \\;\n\
+         SET client_min_messages = warning \\;\n\
+         BEGIN \\;\n",
+    );
+    let _ = write!(
+        out,
+        "-- One sync at a time: a second one waits here until the first commits.\n\
+         DO $lock$ BEGIN PERFORM pg_catalog.pg_advisory_xact_lock({ADVISORY_LOCK_KEY}); END $lock$ \\;\n"
+    );
+    out.push_str(
+        "DROP TABLE IF EXISTS pg_temp.plotsql_report \\;\n\
+         CREATE TABLE pg_temp.plotsql_report (\"ord\" serial, \"tbl\" text, \"inserted\" bigint, \"updated\" bigint, \
+         \"unchanged\" bigint, \"deleted\" bigint) \\;\n",
+    );
     for s in statements {
-        out.push('\n');
-        out.push_str(&format!("-- {} {}: {} rows\n", s.table.name(), action_word(s.action), s.rows));
-        out.push_str(&s.sql);
-        out.push_str(";\n");
+        let _ = write!(out, "\n-- {}: {}\n{} \\;\n", s.table.name(), describe(s), s.sql);
+    }
+    if let Some(max) = options.max_delete {
+        let _ = write!(
+            out,
+            "\n-- --max-delete {max}: abort (and roll back) when the deletes remove more rows.\n\
+             DO $guard$ DECLARE n bigint; BEGIN \
+             SELECT coalesce(sum(\"deleted\"), 0) INTO n FROM pg_temp.plotsql_report; \
+             IF n > {max} THEN RAISE EXCEPTION 'plotsql: this sync would delete % rows, more than --max-delete {max}; nothing was changed', n; END IF; \
+             END $guard$ \\;\n"
+        );
     }
     out.push('\n');
-    out.push_str(if options.plan { "ROLLBACK;\n" } else { "COMMIT;\n" });
+    if options.plan {
+        let _ = write!(out, "-- Change report, then undo everything.\n{REPORT_QUERY} \\;\nROLLBACK;\n");
+    } else {
+        let _ = write!(out, "COMMIT \\;\n-- Change report.\n{REPORT_QUERY};\n");
+    }
     out
 }
 
-fn action_word(a: crate::sql::Action) -> &'static str {
-    match a {
-        crate::sql::Action::InsertNew => "insert new",
-        crate::sql::Action::Upsert => "upsert",
-        crate::sql::Action::Delete => "delete rows not among these keys",
+fn describe(s: &Statement) -> String {
+    let rows = if s.rows == 1 { "row".to_owned() } else { "rows".to_owned() };
+    match s.action {
+        Action::InsertNew => format!("insert {} new {rows}, keep existing ones", s.rows),
+        Action::Upsert => format!("insert or update {} {rows}", s.rows),
+        Action::Delete => format!("delete rows whose key is not among these {}", s.rows),
     }
 }

@@ -7,7 +7,10 @@
 
 pub(crate) mod literal;
 
-use sea_query::{Alias, Expr, OnConflict, PostgresQueryBuilder, Query};
+use sea_query::{
+    Alias, CommonTableExpression, Expr, InsertStatement, OnConflict, PostgresQueryBuilder, Query,
+    SubQueryStatement, WithClause,
+};
 
 use crate::ir::{Impl, Model, Spec};
 
@@ -224,7 +227,8 @@ fn insert_do_nothing(schema: &str, table: Table, columns: &[&str], rows: Vec<Vec
         q.values(row(r))?;
     }
     q.on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned());
-    Ok(Statement { table, action: Action::InsertNew, rows: n, sql: q.to_string(PostgresQueryBuilder) })
+    q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
+    Ok(Statement { table, action: Action::InsertNew, rows: n, sql: reported(q.into(), table, n, false)? })
 }
 
 /// `(t.a, t.b) IS DISTINCT FROM (EXCLUDED.a, EXCLUDED.b)`: update only rows that change.
@@ -254,13 +258,14 @@ fn upsert(
         .update_columns(update.iter().map(|c| Alias::new(*c)))
         .action_and_where(changed(table.name(), update));
     q.on_conflict(conflict);
-    Ok(Statement { table, action: Action::Upsert, rows: n, sql: q.to_string(PostgresQueryBuilder) })
+    q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
+    Ok(Statement { table, action: Action::Upsert, rows: n, sql: reported(q.into(), table, n, false)? })
 }
 
 /// `DELETE FROM t WHERE NOT EXISTS (SELECT FROM (VALUES ...) keep(cols) WHERE keep.c = t.c ...)`:
 /// an anti-join, linear in the keys (a `NOT IN` list is quadratic and overflows the stack
 /// near 10,000 keys). With no keys at all, every row goes.
-fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<String>]) -> Statement {
+fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<String>]) -> SqlResult<Statement> {
     let mut q = Query::delete();
     q.from_table(table_ref(schema, table));
     if !keys.is_empty() {
@@ -283,7 +288,43 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
         ));
         q.and_where(Expr::cust(format!("NOT EXISTS (SELECT FROM {values})")));
     }
-    Statement { table, action: Action::Delete, rows: keys.len(), sql: q.to_string(PostgresQueryBuilder) }
+    q.returning(Query::returning().expr(Expr::cust("true AS deleted")));
+    Ok(Statement { table, action: Action::Delete, rows: keys.len(), sql: reported(q.into(), table, 0, true)? })
+}
+
+/// The change report: each writing statement runs inside a CTE whose `RETURNING` rows are
+/// counted into `pg_temp.plotsql_report` (`xmax = 0` tells an inserted row from an updated
+/// one; rows an upsert leaves alone are not returned, so they count as unchanged).
+pub const REPORT_TABLE: &str = "pg_temp.plotsql_report";
+
+fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: bool) -> SqlResult<String> {
+    let cte = CommonTableExpression::new()
+        .query(statement)
+        .table_name(Alias::new("rows"))
+        .to_owned();
+    let counts = if delete {
+        vec!["0".to_owned(), "0".to_owned(), "0".to_owned(), "count(*)".to_owned()]
+    } else {
+        vec![
+            "count(*) FILTER (WHERE \"inserted\")".to_owned(),
+            "count(*) FILTER (WHERE NOT \"inserted\")".to_owned(),
+            format!("{rows} - count(*)"),
+            "0".to_owned(),
+        ]
+    };
+    let mut select = Query::select();
+    select.expr(Expr::cust(literal::text(table.name())));
+    for c in counts {
+        select.expr(Expr::cust(c));
+    }
+    select.from(Alias::new("rows"));
+    let mut insert: InsertStatement = Query::insert();
+    insert
+        .into_table((Alias::new("pg_temp"), Alias::new("plotsql_report")))
+        .columns(["tbl", "inserted", "updated", "unchanged", "deleted"].map(Alias::new))
+        .select_from(select)?;
+    let with = WithClause::new().cte(cte).to_owned();
+    Ok(insert.with(with).to_string(PostgresQueryBuilder))
 }
 
 /// The statements of one sync, in order.
@@ -351,14 +392,15 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
             rows,
         )?);
     }
-    let spec_keys: Vec<Vec<String>> = model.specs.iter().map(|s| vec![literal::text(&s.id)]).collect();
-    out.push(delete_missing(schema, Table::Specs, &["id"], &spec_keys));
+    // Implementations first, so the rows a spec delete would cascade to are counted too.
     let impl_keys: Vec<Vec<String>> = model
         .impls
         .iter()
         .map(|i| vec![literal::text(&i.spec_id), literal::text(&i.language_id), literal::text(&i.library_id)])
         .collect();
-    out.push(delete_missing(schema, Table::Impls, &["spec_id", "language_id", "library_id"], &impl_keys));
+    out.push(delete_missing(schema, Table::Impls, &["spec_id", "language_id", "library_id"], &impl_keys)?);
+    let spec_keys: Vec<Vec<String>> = model.specs.iter().map(|s| vec![literal::text(&s.id)]).collect();
+    out.push(delete_missing(schema, Table::Specs, &["id"], &spec_keys)?);
     Ok(out)
 }
 

@@ -314,8 +314,9 @@ fn split_sign(value: &str) -> Result<(bool, &str), String> {
 fn construct_int(text: &str) -> Result<i128, String> {
     let cleaned = text.replace('_', "");
     let (negative, value) = split_sign(&cleaned)?;
-    let magnitude = if value == "0" {
-        0
+    // Sign and magnitude until the end, so that -2^127 fits.
+    let (inner_negative, magnitude) = if value == "0" {
+        (false, 0)
     } else if let Some(digits) = value.strip_prefix("0b") {
         py_int(digits, 2)?
     } else if let Some(digits) = value.strip_prefix("0x") {
@@ -326,15 +327,12 @@ fn construct_int(text: &str) -> Result<i128, String> {
         // `value[0] == '0'` on an empty string: Python's IndexError.
         return Err("empty scalar where a number is expected".to_owned());
     } else if value.contains(':') {
-        sexagesimal_int(value)?
+        let total = sexagesimal_int(value)?;
+        (total < 0, total.unsigned_abs())
     } else {
         py_int(value, 10)?
     };
-    if negative {
-        magnitude.checked_neg().ok_or_else(int_out_of_range)
-    } else {
-        Ok(magnitude)
-    }
+    signed(negative != inner_negative, magnitude)
 }
 
 /// Base 60 the way PyYAML sums it: least significant part first, the weight growing by 60.
@@ -342,7 +340,8 @@ fn sexagesimal_int(value: &str) -> Result<i128, String> {
     let mut total: i128 = 0;
     let mut weight: i128 = 1;
     for (i, part) in value.split(':').rev().enumerate() {
-        let digit = py_int(part, 10)?;
+        let (negative, magnitude) = py_int(part, 10)?;
+        let digit = signed(negative, magnitude)?;
         if i > 0 {
             // Grown only when used: Python's last `base *= 60` cannot overflow anything.
             weight = weight.checked_mul(60).ok_or_else(int_out_of_range)?;
@@ -355,6 +354,17 @@ fn sexagesimal_int(value: &str) -> Result<i128, String> {
     Ok(total)
 }
 
+/// A sign and a magnitude as an `i128`, if it fits.
+fn signed(negative: bool, magnitude: u128) -> Result<i128, String> {
+    if negative {
+        0i128
+            .checked_sub_unsigned(magnitude)
+            .ok_or_else(int_out_of_range)
+    } else {
+        i128::try_from(magnitude).map_err(|_| int_out_of_range())
+    }
+}
+
 fn int_out_of_range() -> String {
     "integer out of range (beyond 128 bits)".to_owned()
 }
@@ -364,11 +374,11 @@ fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// CPython's `int(text, base)` for bases 2, 8, 10 and 16: surrounding white space, a sign,
-/// and for bases 2, 8 and 16 the matching `0b` / `0o` / `0x` prefix are accepted. The
-/// callers have removed every `_` already. (Python also takes non-ASCII decimal digits;
-/// this does not.)
-fn py_int(text: &str, base: u32) -> Result<i128, String> {
+/// CPython's `int(text, base)` for bases 2, 8, 10 and 16, as sign and magnitude:
+/// surrounding white space, a sign, and for bases 2, 8 and 16 the matching `0b` / `0o` /
+/// `0x` prefix are accepted. The callers have removed every `_` already. (Python also takes
+/// non-ASCII decimal digits; this does not.)
+fn py_int(text: &str, base: u32) -> Result<(bool, u128), String> {
     let invalid = || format!("invalid literal for int() with base {base}: {text:?}");
     let trimmed = text.trim_matches(is_py_space);
     let (negative, unsigned) = match trimmed.chars().next() {
@@ -400,13 +410,7 @@ fn py_int(text: &str, base: u32) -> Result<i128, String> {
             .and_then(|m| m.checked_add(u128::from(digit)))
             .ok_or_else(int_out_of_range)?;
     }
-    if negative {
-        0i128
-            .checked_sub_unsigned(magnitude)
-            .ok_or_else(int_out_of_range)
-    } else {
-        i128::try_from(magnitude).map_err(|_| int_out_of_range())
-    }
+    Ok((negative, magnitude))
 }
 
 /// `construct_yaml_float`.
@@ -550,4 +554,533 @@ fn make_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
         month: u8::try_from(month).unwrap_or(1),
         day: u8::try_from(day).unwrap_or(1),
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! The tables were generated from real PyYAML 6.0.3: each expected string is
+    //! `repr(...)` of what PyYAML's resolver and `SafeConstructor` give for the text
+    //! (`ERR` when they raise), and [`py_repr`] prints our values the same way.
+
+    use super::*;
+
+    /// Python's `repr` of the value `yaml.safe_load` would return.
+    pub(crate) fn py_repr(value: &Value) -> String {
+        match value {
+            Value::Null => "None".to_owned(),
+            Value::Bool(true) => "True".to_owned(),
+            Value::Bool(false) => "False".to_owned(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => float_repr(*f),
+            Value::Str(s) => str_repr(s),
+            Value::Date(d) => format!("datetime.date({}, {}, {})", d.year, d.month, d.day),
+            Value::DateTime(dt) => datetime_repr(dt),
+            Value::Seq(items) => {
+                let items: Vec<String> = items.iter().map(|n| py_repr(&n.value)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Map(entries) => {
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", py_repr(&k.value), py_repr(&v.value)))
+                    .collect();
+                format!("{{{}}}", entries.join(", "))
+            }
+        }
+    }
+
+    /// `repr(float)`: shortest round-trip digits, scientific below 1e-4 and from 1e16.
+    fn float_repr(f: f64) -> String {
+        if f.is_nan() {
+            return "nan".to_owned();
+        }
+        if f.is_infinite() {
+            return if f > 0.0 { "inf" } else { "-inf" }.to_owned();
+        }
+        let sci = format!("{f:e}");
+        let (mantissa, exp) = sci.split_once('e').unwrap();
+        let exp: i32 = exp.parse().unwrap();
+        let (sign, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => ("-", m),
+            None => ("", mantissa),
+        };
+        let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+        if (-4..16).contains(&exp) {
+            if exp >= 0 {
+                let int_len = usize::try_from(exp).unwrap() + 1;
+                if digits.len() <= int_len {
+                    let zeros = "0".repeat(int_len - digits.len());
+                    format!("{sign}{digits}{zeros}.0")
+                } else {
+                    format!("{sign}{}.{}", &digits[..int_len], &digits[int_len..])
+                }
+            } else {
+                let zeros = "0".repeat(usize::try_from(-exp - 1).unwrap());
+                format!("{sign}0.{zeros}{digits}")
+            }
+        } else {
+            let mantissa = if digits.len() == 1 {
+                digits.clone()
+            } else {
+                format!("{}.{}", &digits[..1], &digits[1..])
+            };
+            let exp_sign = if exp < 0 { '-' } else { '+' };
+            format!("{sign}{mantissa}e{exp_sign}{:02}", exp.abs())
+        }
+    }
+
+    /// `repr(str)` for the characters the tests use.
+    fn str_repr(s: &str) -> String {
+        let quote = if s.contains('\'') && !s.contains('"') {
+            '"'
+        } else {
+            '\''
+        };
+        let mut out = String::from(quote);
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == quote => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c < ' ' || ('\u{7f}'..='\u{a0}').contains(&c) || c == '\u{ad}' => {
+                    out.push_str(&format!("\\x{:02x}", u32::from(c)));
+                }
+                '\u{2028}' | '\u{2029}' | '\u{feff}' => {
+                    out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push(quote);
+        out
+    }
+
+    /// `repr(datetime)`: zero microseconds, then zero seconds, are left out.
+    fn datetime_repr(dt: &DateTime) -> String {
+        let d = dt.date;
+        let mut fields = vec![
+            u32::from(d.year),
+            u32::from(d.month),
+            u32::from(d.day),
+            u32::from(dt.hour),
+            u32::from(dt.minute),
+            u32::from(dt.second),
+            dt.microsecond,
+        ];
+        for _ in 0..2 {
+            if fields.last() == Some(&0) {
+                fields.pop();
+            }
+        }
+        let fields: Vec<String> = fields.iter().map(u32::to_string).collect();
+        let tz = match dt.offset_seconds {
+            None => String::new(),
+            Some(0) => ", tzinfo=datetime.timezone.utc".to_owned(),
+            Some(offset) => {
+                let days = offset.div_euclid(86_400);
+                let seconds = offset.rem_euclid(86_400);
+                let delta = match (days, seconds) {
+                    (0, s) => format!("seconds={s}"),
+                    (d, 0) => format!("days={d}"),
+                    (d, s) => format!("days={d}, seconds={s}"),
+                };
+                format!(", tzinfo=datetime.timezone(datetime.timedelta({delta}))")
+            }
+        };
+        format!("datetime.datetime({}{tz})", fields.join(", "))
+    }
+
+    fn outcome<T>(result: Result<T, String>, show: impl Fn(&T) -> String) -> String {
+        match result {
+            Ok(value) => show(&value),
+            Err(_) => "ERR".to_owned(),
+        }
+    }
+
+    /// Checks a table, except the inputs listed in `deviations` (input, our answer, why).
+    fn check_table(
+        table: &[(&str, &str)],
+        deviations: &[(&str, &str, &str)],
+        ours: impl Fn(&str) -> String,
+    ) {
+        let mut failures = Vec::new();
+        for &(input, pyyaml) in table {
+            let want = deviations
+                .iter()
+                .find(|d| d.0 == input)
+                .map_or(pyyaml, |d| d.1);
+            let got = ours(input);
+            if got != want {
+                failures.push(format!("{input:?}: got {got}, want {want}"));
+            }
+        }
+        for deviation in deviations {
+            let listed = table.iter().find(|&&(input, _)| input == deviation.0);
+            assert!(
+                listed.is_some_and(|&(_, pyyaml)| pyyaml != deviation.1),
+                "deviation {:?} is not a PyYAML case that differs",
+                deviation.0
+            );
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Plain scalars: `repr` of PyYAML's resolver + `SafeConstructor`.
+    const PLAIN: &[(&str, &str)] = &[
+        // BEGIN PYYAML PLAIN
+        ("~", "None"),
+        ("null", "None"),
+        ("Null", "None"),
+        ("NULL", "None"),
+        ("", "None"),
+        ("nULL", "'nULL'"),
+        ("NUll", "'NUll'"),
+        ("none", "'none'"),
+        ("None", "'None'"),
+        ("nil", "'nil'"),
+        ("yes", "True"),
+        ("Yes", "True"),
+        ("YES", "True"),
+        ("no", "False"),
+        ("No", "False"),
+        ("NO", "False"),
+        ("true", "True"),
+        ("True", "True"),
+        ("TRUE", "True"),
+        ("false", "False"),
+        ("False", "False"),
+        ("FALSE", "False"),
+        ("on", "True"),
+        ("On", "True"),
+        ("ON", "True"),
+        ("off", "False"),
+        ("Off", "False"),
+        ("OFF", "False"),
+        ("y", "'y'"),
+        ("Y", "'Y'"),
+        ("n", "'n'"),
+        ("N", "'N'"),
+        ("yES", "'yES'"),
+        ("tRUE", "'tRUE'"),
+        ("oN", "'oN'"),
+        ("nO", "'nO'"),
+        ("oFF", "'oFF'"),
+        ("yes!", "'yes!'"),
+        ("true1", "'true1'"),
+        ("t", "'t'"),
+        ("f", "'f'"),
+        ("0", "0"),
+        ("-0", "0"),
+        ("+0", "0"),
+        ("00", "0"),
+        ("7", "7"),
+        ("-7", "-7"),
+        ("+7", "7"),
+        ("12345", "12345"),
+        ("1_000", "1000"),
+        ("1__0", "10"),
+        ("1_", "1"),
+        ("_1", "'_1'"),
+        ("-_1", "'-_1'"),
+        ("0b101", "5"),
+        ("-0b101", "-5"),
+        ("+0b1", "1"),
+        ("0b_1", "1"),
+        ("0b_", "ERR"),
+        ("0b2", "'0b2'"),
+        ("0B1", "'0B1'"),
+        ("0b", "'0b'"),
+        ("0x1F", "31"),
+        ("0x1f", "31"),
+        ("-0x1F", "-31"),
+        ("+0xff", "255"),
+        ("0X1F", "'0X1F'"),
+        ("0x_", "ERR"),
+        ("0xg", "'0xg'"),
+        ("0x1f_", "31"),
+        ("0x", "'0x'"),
+        ("017", "15"),
+        ("-017", "-15"),
+        ("+017", "15"),
+        ("018", "'018'"),
+        ("0_", "0"),
+        ("0_7", "7"),
+        ("00_17", "15"),
+        ("0o17", "'0o17'"),
+        ("0O17", "'0O17'"),
+        ("1:30", "90"),
+        ("-1:30", "-90"),
+        ("+1:30", "90"),
+        ("1:60", "'1:60'"),
+        ("1:5", "65"),
+        ("1:05:07", "3907"),
+        ("1_0:30", "630"),
+        ("1:_0", "'1:_0'"),
+        ("0:30", "'0:30'"),
+        ("190:20:30", "685230"),
+        ("1::30", "'1::30'"),
+        ("1:30:", "'1:30:'"),
+        ("12abc", "'12abc'"),
+        ("1,000", "'1,000'"),
+        ("1e3", "'1e3'"),
+        ("1E3", "'1E3'"),
+        ("-1e3", "'-1e3'"),
+        ("0e0", "'0e0'"),
+        ("170141183460469231731687303715884105727", "170141183460469231731687303715884105727"),
+        ("-170141183460469231731687303715884105728", "-170141183460469231731687303715884105728"),
+        ("1.0", "1.0"),
+        ("1.", "1.0"),
+        ("-1.5", "-1.5"),
+        ("+1.5", "1.5"),
+        ("1.10", "1.1"),
+        (".5", "0.5"),
+        ("-.5", "'-.5'"),
+        ("+.5", "'+.5'"),
+        (".", "'.'"),
+        ("-.", "'-.'"),
+        ("1._", "1.0"),
+        ("1_000.5", "1000.5"),
+        ("1.0e+3", "1000.0"),
+        ("1.0e3", "'1.0e3'"),
+        ("1.0E-3", "0.001"),
+        ("1.e+3", "1000.0"),
+        ("1.0e+400", "inf"),
+        ("1.0e-400", "0.0"),
+        ("685.230_15e+03", "685230.15"),
+        ("6.8523015e+5", "685230.15"),
+        (".inf", "inf"),
+        (".Inf", "inf"),
+        (".INF", "inf"),
+        ("-.inf", "-inf"),
+        ("+.inf", "inf"),
+        ("-.INF", "-inf"),
+        (".iNf", "'.iNf'"),
+        ("inf", "'inf'"),
+        ("-inf", "'-inf'"),
+        (".infinity", "'.infinity'"),
+        (".nan", "nan"),
+        (".NaN", "nan"),
+        (".NAN", "nan"),
+        ("-.nan", "'-.nan'"),
+        ("+.nan", "'+.nan'"),
+        (".nAn", "'.nAn'"),
+        ("nan", "'nan'"),
+        ("NaN", "'NaN'"),
+        (".inf_", "'.inf_'"),
+        ("1:30.5", "90.5"),
+        ("-1:30.5", "-90.5"),
+        ("190:20:30.15", "685230.15"),
+        ("1:30.", "90.0"),
+        ("0:30.5", "30.5"),
+        ("0.0", "0.0"),
+        ("-0.0", "-0.0"),
+        ("3.14159", "3.14159"),
+        ("0.1", "0.1"),
+        ("100000000000000000.0", "1e+17"),
+        ("0.00001", "1e-05"),
+        ("1.5e+1_0", "'1.5e+1_0'"),
+        (".5e+3", "500.0"),
+        ("1.2.3", "'1.2.3'"),
+        ("1..2", "'1..2'"),
+        ("0x1.8", "'0x1.8'"),
+        ("2001-12-14", "datetime.date(2001, 12, 14)"),
+        ("2001-1-1", "'2001-1-1'"),
+        ("2001-01-1", "'2001-01-1'"),
+        ("2001-12-14t21:59:43.10-05:00", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
+        ("2001-12-14T21:59:43.10-05:00", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
+        ("2001-12-14 21:59:43.10 -5", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
+        ("2001-12-14\t21:59:43", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
+        ("2001-12-14 21:59:43.1234567Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, 123456, tzinfo=datetime.timezone.utc)"),
+        ("2001-12-14T21:59:43", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
+        ("2001-12-14   21:59:43 Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)"),
+        ("2001-12-14 21:59:43Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)"),
+        ("2001-1-1 1:00:00", "datetime.datetime(2001, 1, 1, 1, 0)"),
+        ("2001-1-1T1:00:00", "datetime.datetime(2001, 1, 1, 1, 0)"),
+        ("2001-13-01", "ERR"),
+        ("2001-00-10", "ERR"),
+        ("2001-02-30", "ERR"),
+        ("2000-02-29", "datetime.date(2000, 2, 29)"),
+        ("1900-02-29", "ERR"),
+        ("2004-02-29", "datetime.date(2004, 2, 29)"),
+        ("2001-04-31", "ERR"),
+        ("0000-01-01", "ERR"),
+        ("0001-01-01", "datetime.date(1, 1, 1)"),
+        ("9999-12-31", "datetime.date(9999, 12, 31)"),
+        ("2001-01-00", "ERR"),
+        ("2001-01-01 24:00:00", "ERR"),
+        ("2001-01-01 23:60:00", "ERR"),
+        ("2001-01-01 23:59:60", "ERR"),
+        ("2001-01-01 1:00:00+24", "ERR"),
+        ("2001-01-01 1:00:00+23:59", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=86340)))"),
+        ("2001-01-01 1:00:00-23:59", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=60)))"),
+        ("2001-01-01 1:00:00-23:60", "ERR"),
+        ("2001-01-01 1:00:00+05:99", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=23940)))"),
+        ("2001-01-01 1:00:00.", "datetime.datetime(2001, 1, 1, 1, 0)"),
+        ("2001-01-01 1:00:00+5:30", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))"),
+        ("2001-01-01 01:00:00 -00:00", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
+        ("2001-01-01 01:00:00 +00", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
+        ("2001-01-01T 1:00:00", "'2001-01-01T 1:00:00'"),
+        ("2001-01-01 01:00:00 +0530", "'2001-01-01 01:00:00 +0530'"),
+        ("2001-12-14 21:59:43.000001", "datetime.datetime(2001, 12, 14, 21, 59, 43, 1)"),
+        ("2001-12-14 21:59:43.5", "datetime.datetime(2001, 12, 14, 21, 59, 43, 500000)"),
+        ("2001-12-14 21:59:43.0000009", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
+        ("20011-01-01", "'20011-01-01'"),
+        ("2001-01-01Z", "'2001-01-01Z'"),
+        ("2001-01-01 1:00", "'2001-01-01 1:00'"),
+        ("2001-01-01 100:00:00", "'2001-01-01 100:00:00'"),
+        ("2001/01/01", "'2001/01/01'"),
+        ("<<", "ERR"),
+        ("=", "ERR"),
+        ("<<<", "'<<<'"),
+        ("==", "'=='"),
+        ("<", "'<'"),
+        ("!", "ERR"),
+        ("&", "ERR"),
+        ("*", "ERR"),
+        ("170141183460469231731687303715884105728", "170141183460469231731687303715884105728"),
+        ("99999999999999999999999999999999999999999", "99999999999999999999999999999999999999999"),
+        ("-0b11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111", "-340282366920938463463374607431768211455"),
+        ("1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0", "1316217038422671360000000000000000000000"),
+        ("hello", "'hello'"),
+        ("a b", "'a b'"),
+        ("12 34", "'12 34'"),
+        ("-", "'-'"),
+        ("+", "'+'"),
+        ("é", "'é'"),
+        ("1 000", "'1 000'"),
+        ("- 1", "'- 1'"),
+        ("0.5.", "'0.5.'"),
+        ("TRUE!", "'TRUE!'"),
+        ("~~", "'~~'"),
+        ("null null", "'null null'"),
+        // END PYYAML PLAIN
+    ];
+
+    /// Where this crate knowingly differs from PyYAML for a plain scalar.
+    const PLAIN_DEVIATIONS: &[(&str, &str, &str)] = &[
+        ("170141183460469231731687303715884105728", "ERR", "beyond i128"),
+        ("99999999999999999999999999999999999999999", "ERR", "beyond i128"),
+        (
+            "-0b11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111",
+            "ERR",
+            "beyond i128",
+        ),
+        ("1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0", "ERR", "beyond i128"),
+    ];
+
+    #[test]
+    fn plain_scalars_resolve_as_pyyaml() {
+        check_table(PLAIN, PLAIN_DEVIATIONS, |text| {
+            outcome(resolve_plain(text), py_repr)
+        });
+    }
+
+    /// Explicitly tagged scalars: (tag, text, repr).
+    const TAGGED: &[(&str, &str, &str)] = &[
+        // BEGIN PYYAML TAGGED
+        ("!!int", "0x1A", "26"),
+        ("!!int", "0o17", "15"),
+        ("!!int", "017", "15"),
+        ("!!int", "08", "ERR"),
+        ("!!int", " 12 ", "12"),
+        ("!!int", "+-5", "-5"),
+        ("!!int", "1:-30", "30"),
+        ("!!int", "", "ERR"),
+        ("!!int", "0B11", "ERR"),
+        ("!!int", "0x 1F", "31"),
+        ("!!int", " 0x1F", "ERR"),
+        ("!!int", "1.5", "ERR"),
+        ("!!int", "1_2_3", "123"),
+        ("!!int", "-", "ERR"),
+        ("!!int", "0x0x1f", "31"),
+        ("!!int", "0b-101", "-5"),
+        ("!!int", "1::2", "ERR"),
+        ("!!int", "12\n", "12"),
+        ("!!int", "0", "0"),
+        ("!!int", "-0b", "ERR"),
+        ("!!bool", "YeS", "True"),
+        ("!!bool", "maybe", "ERR"),
+        ("!!bool", "", "ERR"),
+        ("!!bool", "on", "True"),
+        ("!!bool", "OFF", "False"),
+        ("!!bool", "y", "ERR"),
+        ("!!bool", "True", "True"),
+        ("!!bool", "1", "ERR"),
+        ("!!null", "foo", "None"),
+        ("!!null", "", "None"),
+        ("!!float", "1e3", "1000.0"),
+        ("!!float", "nan", "nan"),
+        ("!!float", " 1.5 ", "1.5"),
+        ("!!float", "1:30", "90.0"),
+        ("!!float", "1_0", "10.0"),
+        ("!!float", "-.inf", "-inf"),
+        ("!!float", "infinity", "inf"),
+        ("!!float", ".5e1", "5.0"),
+        ("!!float", "", "ERR"),
+        ("!!float", "abc", "ERR"),
+        ("!!float", "-.NaN", "nan"),
+        ("!!float", "+inf", "inf"),
+        ("!!float", "1", "1.0"),
+        ("!!timestamp", "2001-1-1", "datetime.date(2001, 1, 1)"),
+        ("!!timestamp", "x", "ERR"),
+        ("!!timestamp", "2001-01-01\n", "datetime.date(2001, 1, 1)"),
+        ("!!timestamp", "2001-01-01 1:00:00 Z", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
+        ("!!timestamp", "2001-02-29", "ERR"),
+        ("!!str", "12", "'12'"),
+        ("!!str", "", "''"),
+        ("!!str", "yes", "'yes'"),
+        ("!", "12", "12"),
+        ("!", "yes\n", "ERR"),
+        ("!", "12\n", "12"),
+        ("!", "1.5\n", "1.5"),
+        ("!", "~\n", "None"),
+        ("!", "abc", "'abc'"),
+        ("!", "*", "ERR"),
+        ("!", "<<", "ERR"),
+        ("!!binary", "aGk=", "b'hi'"),
+        ("!!int", "999999999999999999999999999999999999999999", "999999999999999999999999999999999999999999"),
+        ("!foo", "1", "ERR"),
+        ("!!python/object:int", "1", "ERR"),
+        ("!!seq", "a", "ERR"),
+        ("!!map", "a", "ERR"),
+        ("!!merge", "a", "ERR"),
+        ("!!value", "a", "ERR"),
+        // END PYYAML TAGGED
+    ];
+
+    /// Where this crate knowingly differs from PyYAML for a tagged scalar.
+    const TAGGED_DEVIATIONS: &[(&str, &str, &str)] = &[
+        ("!!binary aGk=", "ERR", "bytes have no Value"),
+        (
+            "!!int 999999999999999999999999999999999999999999",
+            "ERR",
+            "beyond i128",
+        ),
+    ];
+
+    #[test]
+    fn tagged_scalars_construct_as_pyyaml() {
+        let keyed: Vec<(String, &str)> = TAGGED
+            .iter()
+            .map(|(tag, text, want)| (format!("{tag} {text}"), *want))
+            .collect();
+        let table: Vec<(&str, &str)> = keyed.iter().map(|(k, w)| (k.as_str(), *w)).collect();
+        check_table(&table, TAGGED_DEVIATIONS, |key| {
+            let (tag, text) = key.split_once(' ').unwrap();
+            let tag = match tag.strip_prefix("!!") {
+                Some(suffix) => format!("{CORE_TAG_PREFIX}{suffix}"),
+                None => tag.to_owned(),
+            };
+            // As a node's value: `<<` and `=` only mean something as keys.
+            outcome(resolve_tagged(&tag, text), |scalar| match scalar {
+                Scalar::Value(value) => py_repr(value),
+                Scalar::Merge | Scalar::ValueKey(_) => "ERR".to_owned(),
+            })
+        });
+    }
 }

@@ -41,7 +41,7 @@ fn output_file_is_written_on_success() {
     let out = plotsql(&["build", repo.path().to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stdout.is_empty());
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("COMMIT;"));
+    assert!(std::fs::read_to_string(&out_file).unwrap().contains("COMMIT \\;"));
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn empty_repository_needs_allow_empty() {
     let out = plotsql(&["build", repo.path().to_str().unwrap(), "--allow-empty"]);
     assert_eq!(out.status.code(), Some(0));
     let script = String::from_utf8(out.stdout).unwrap();
-    assert!(script.contains("DELETE FROM \"public\".\"specs\";"), "{script}");
+    assert!(script.contains("DELETE FROM \"public\".\"specs\" RETURNING"), "{script}");
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn summary_line_counts_specs_impls_and_warnings() {
     let out = plotsql(&["build", demo().to_str().unwrap()]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     let last = stderr.lines().last().unwrap();
-    assert!(last.starts_with("plotsql: 4 specs, 5 implementations, 0 errors, "), "{last}");
+    assert!(last.starts_with("plotsql: 5 specs, 6 implementations, 0 errors, 6 warnings"), "{last}");
 }
 
 #[test]
