@@ -11,4 +11,5 @@
 mod cli;
 mod compile;
 mod postgres;
+mod review;
 mod util;
