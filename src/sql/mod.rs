@@ -420,6 +420,60 @@ mod tests {
         }
     }
 
+    fn spec(id: &str) -> Spec {
+        Spec {
+            id: id.to_owned(),
+            title: "t".to_owned(),
+            description: String::new(),
+            applications: vec![],
+            data: vec![],
+            notes: vec![],
+            created: None,
+            updated: None,
+            issue: None,
+            suggested: None,
+            tags: None,
+        }
+    }
+
+    #[test]
+    fn an_empty_model_inserts_nothing_and_deletes_everything() {
+        // sea-query renders an insert without rows as invalid SQL and an empty NOT IN as
+        // `1 = 1`: neither may appear.
+        let st = statements(&Model::default(), &SqlOptions::default()).unwrap();
+        assert!(st.iter().all(|s| s.action == Action::Delete));
+        assert_eq!(st.len(), 2);
+        for s in &st {
+            assert!(!s.sql.contains("NOT IN") && !s.sql.contains("1 = 1"), "{}", s.sql);
+            assert!(!s.sql.contains("VALUES"), "{}", s.sql);
+        }
+    }
+
+    #[test]
+    fn deletes_are_anti_joins_never_not_in() {
+        let model = Model { specs: vec![spec("a"), spec("b")], ..Model::default() };
+        let st = statements(&model, &SqlOptions::default()).unwrap();
+        let delete = st.iter().find(|s| s.action == Action::Delete && s.table == Table::Specs).unwrap();
+        assert!(delete.sql.contains("NOT EXISTS (SELECT FROM (VALUES\n    ('a')\n  , ('b')\n)"), "{}", delete.sql);
+        assert!(!delete.sql.contains("NOT IN"));
+    }
+
+    #[test]
+    fn non_finite_scores_never_reach_the_script() {
+        assert_eq!(literal::opt_float(Some(f64::INFINITY)), "NULL");
+        assert_eq!(literal::opt_float(Some(f64::NEG_INFINITY)), "NULL");
+        assert_eq!(literal::opt_float(Some(f64::NAN)), "NULL");
+    }
+
+    #[test]
+    fn each_spec_row_appears_once_per_statement() {
+        let model = Model { specs: (0..50).map(|i| spec(&format!("s{i:02}"))).collect(), ..Model::default() };
+        let st = statements(&model, &SqlOptions { chunk_size: 7, ..SqlOptions::default() }).unwrap();
+        let upserts: Vec<_> = st.iter().filter(|s| s.action == Action::Upsert).collect();
+        assert_eq!(upserts.iter().map(|s| s.rows).sum::<usize>(), 50);
+        assert!(upserts.iter().all(|s| s.rows <= 7));
+    }
+
     #[test]
     fn inserting_a_row_moves_no_far_boundary() {
         let keys: Vec<String> = (0..3000).map(|i| format!("spec-{i:05}")).collect();

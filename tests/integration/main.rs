@@ -11,5 +11,6 @@
 mod cli;
 mod compile;
 mod postgres;
+mod reader;
 mod review;
 mod util;
