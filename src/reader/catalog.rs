@@ -99,15 +99,15 @@ fn insert_unique<T>(
     what: &str,
     report: &mut impl FnMut(Diagnostic),
 ) {
-    if map.contains_key(&id) {
+    if let std::collections::btree_map::Entry::Vacant(slot) = map.entry(id.clone()) {
+        slot.insert((row, span));
+    } else {
         report(
             Diagnostic::error("plotsql::catalog::duplicate_id", format!("{what} `{id}` is listed twice"))
                 .at(span)
                 .label("second entry")
                 .help("remove one of the two entries"),
         );
-    } else {
-        map.insert(id, (row, span));
     }
 }
 

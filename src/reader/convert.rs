@@ -77,10 +77,8 @@ fn scalar_text(field: &str, node: &Node) -> Result<Option<String>, Diagnostic> {
         Value::Bool(b) => Ok(Some(if *b { "true" } else { "false" }.to_owned())),
         Value::Int(i) => Ok(Some(i.to_string())),
         Value::Float(f) => {
-            if f.is_finite() && f.abs() < 1e16 {
-                if let Some(text) = python::float_as_numeric_text(*f) {
-                    return Ok(Some(text));
-                }
+            if let Some(text) = python::float_as_numeric_text(*f).filter(|_| f.abs() < 1e16) {
+                return Ok(Some(text));
             }
             Err(Diagnostic::error(
                 "plotsql::value::float_as_text",

@@ -25,12 +25,10 @@ impl Folder {
     /// Records a diagnostic about `rel`, keeping its text for rendering.
     fn report(&mut self, rel: &str, text: Option<&str>, d: Diagnostic) {
         let d = if d.path.is_none() { d.in_file(rel.to_owned()) } else { d };
-        if let (Some(text), Some(_)) = (text, d.span) {
-            if let Some(path) = &d.path {
-                if path == rel {
-                    self.sources.insert(rel, text);
-                }
-            }
+        if let (Some(text), Some(_), Some(path)) = (text, d.span, &d.path)
+            && path == rel
+        {
+            self.sources.insert(rel, text);
         }
         self.diagnostics.push(d);
     }
@@ -75,6 +73,9 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                     "plotsql::spec::missing_markdown",
                     format!("spec folder `{dir_rel}` has no specification.md; it is skipped (and its rows removed)"),
                 )
+                .in_file(dir_rel.clone())
+                .at_name()
+                .label("no specification.md (or spec.md) in this folder")
                 .help("add specification.md, or delete the folder"),
             );
             return out;
@@ -92,6 +93,9 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                 "plotsql::spec::id_naming",
                 format!("spec id `{id}` does not match `^[a-z0-9]+(-[a-z0-9]+)*$`"),
             )
+            .in_file(dir_rel.clone())
+            .at_name()
+            .label("spec id from the folder name")
             .help("rename the folder to lowercase words joined by dashes"),
         );
     }
@@ -103,6 +107,9 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                 "plotsql::spec::id_too_long",
                 format!("spec id `{id}` is {} characters long, over the limit of {SPEC_ID_MAX}", id.chars().count()),
             )
+            .in_file(dir_rel.clone())
+            .at_name()
+            .label(format!("{} characters", id.chars().count()))
             .help("rename the folder to a shorter id"),
         );
     }
@@ -110,8 +117,10 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
     let md_text = match files::read_text(root, &md_path) {
         Ok(t) => t,
         Err(d) => {
+            // Carry on with an empty text, so the rest of the folder is checked too; the
+            // error keeps the script from being written.
             out.report(&md_rel, None, d);
-            return out;
+            String::new()
         }
     };
     let md = markdown::parse(&md_text);
@@ -131,20 +140,28 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                         "plotsql::spec::yaml_without_spec_id",
                         format!("`{}` has no `spec_id`, so all of its values are ignored", file.rel),
                     )
-                    .at(file.root.span)
+                    .at(first_line(file.root.span, &file.text))
+                    .label("no `spec_id` (or `specification_id`) in this document")
                     .help("add `spec_id: <folder name>` at the top"),
                 );
                 None
             }
         }
         Ok(None) => None,
-        Err(()) => return out,
+        // Recorded; carry on without it so the implementations are checked too.
+        Err(()) => None,
     };
 
     let spec = lower_spec(&mut out, id, &md_rel, &md_text, &md, meta.as_ref());
     read_impls(root, catalog, &mut out, id, dir, meta.as_ref());
     out.spec = spec;
     out
+}
+
+/// The part of `span` on its first line: a whole document is shown by its first line.
+fn first_line(span: Span, text: &str) -> Span {
+    let rest = text.get(span.start..span.end).unwrap_or("");
+    Span::new(span.start, span.start + rest.find('\n').unwrap_or(rest.len()))
 }
 
 fn first_file(root: &Root, dir: &Path, names: &[&str]) -> Result<Option<std::path::PathBuf>, Diagnostic> {
@@ -320,6 +337,9 @@ fn read_impls(root: &Root, catalog: &Catalog, out: &mut Folder, spec_id: &str, d
                     "plotsql::impl::unknown_language_folder",
                     format!("folder `{rel}` names the language `{}`, which the catalog does not list; it is skipped", entry.name),
                 )
+                .in_file(rel.clone())
+                .at_name()
+                .label("not a language of plotsql.yaml")
                 .help("add the language to plotsql.yaml, or rename the folder"),
             );
             continue;
@@ -361,6 +381,9 @@ fn read_impls(root: &Root, catalog: &Catalog, out: &mut Folder, spec_id: &str, d
                         f.rel, f.language, f.library
                     ),
                 )
+                .in_file(f.rel.clone())
+                .at_name()
+                .label(format!("same implementation as `{first}`"))
                 .help("keep one of the two files (the current layout is implementations/<language>/<library>)"),
             );
             continue;
@@ -390,6 +413,9 @@ fn read_impl(
                 "plotsql::impl::unknown_language",
                 format!("`{}` is a {} implementation, but the catalog does not list the language `{}`", f.rel, f.language, f.language),
             )
+            .in_file(f.rel.clone())
+            .at_name()
+            .label(format!("a {} implementation", f.language))
             .help("add the language to plotsql.yaml"),
         );
         ok = false;
@@ -402,6 +428,9 @@ fn read_impl(
                 "plotsql::impl::unknown_library",
                 format!("`{}` names the library `{}`, which the catalog does not list", f.rel, f.library),
             )
+            .in_file(f.rel.clone())
+            .at_name_prefix(f.library.len())
+            .label("not a library of plotsql.yaml")
             .help("add the library to plotsql.yaml, or rename the file"),
         );
         ok = false;
@@ -468,7 +497,8 @@ fn read_impl(
                             "plotsql::impl::metadata_without_library",
                             format!("`{}` has no `library` key, so all of its values are ignored", file.rel),
                         )
-                        .at(file.root.span)
+                        .at(first_line(file.root.span, &file.text))
+                        .label("no `library` in this document")
                         .help(format!("add `library: {}` at the top", f.library)),
                     );
                     (&empty, file.rel.clone(), String::new())

@@ -191,7 +191,7 @@ fn chunk_bounds<K: AsRef<[u8]>>(keys: impl Iterator<Item = K>, max: usize) -> Ve
     let mut n = 0;
     for (i, key) in keys.enumerate() {
         n = i + 1;
-        let cut = fnv1a(key.as_ref()) % period == 0;
+        let cut = fnv1a(key.as_ref()).is_multiple_of(period);
         if cut || n - start == max {
             out.push(start..n);
             start = n;
