@@ -4,7 +4,18 @@
 //! the repository root, `/`-separated) and, where there is one, the byte span of the
 //! offending value. The reader and the validator push them into a [`Diagnostics`] list and
 //! carry on; the driver sorts the list by file and position and decides from it whether a
-//! script may be written. The wording lives in the constructors of this module.
+//! script may be written.
+//!
+//! A diagnostic points at one of three things:
+//! - bytes of the file's text ([`Diagnostic::at`]): a value, a line, a character;
+//! - bytes of the file's *path* ([`Diagnostic::at_name`], [`Diagnostic::at_name_prefix`]):
+//!   a problem with a name rather than with content, such as a spec folder whose name breaks
+//!   the naming rule or an implementation file naming an unknown library;
+//! - the file as a whole (neither): a file too large to read, a missing catalog. It is then
+//!   shown at its name, like the previous case.
+//!
+//! A file whose text cannot be kept (it is not valid UTF-8) can carry a lossy decoding of
+//! itself ([`Diagnostic::with_text`]) so the report can still show the offending line.
 
 use std::fmt;
 
@@ -42,6 +53,11 @@ pub struct Diagnostic {
     pub path: Option<String>,
     /// The offending bytes of that file.
     pub span: Option<Span>,
+    /// The offending bytes of `path` itself, for a problem with a name (no text to show).
+    pub path_span: Option<Span>,
+    /// The text `span` points into, when it is not among the repository's kept sources (a
+    /// lossy decoding of a file that is not valid UTF-8).
+    pub text: Option<String>,
     /// A short label shown under the span.
     pub label: Option<String>,
     /// How to fix it.
@@ -56,6 +72,8 @@ impl Diagnostic {
             message: message.into(),
             path: None,
             span: None,
+            path_span: None,
+            text: None,
             label: None,
             help: None,
         }
@@ -94,6 +112,32 @@ impl Diagnostic {
         self
     }
 
+    /// Points at the last component of the path (the file or folder name): for a problem
+    /// with the name itself. Call after [`Diagnostic::in_file`]; without a path it does nothing.
+    #[must_use]
+    pub fn at_name(mut self) -> Self {
+        self.path_span = self.path.as_deref().map(name_span);
+        self
+    }
+
+    /// Points at the first `len` bytes of the path's last component (a library id in a file
+    /// name, without the extension). Call after [`Diagnostic::in_file`].
+    #[must_use]
+    pub fn at_name_prefix(mut self, len: usize) -> Self {
+        self.path_span = self.path.as_deref().map(|path| {
+            let name = name_span(path);
+            Span::new(name.start, name.start + len.min(name.len()))
+        });
+        self
+    }
+
+    /// Keeps the text `span` points into, for a file whose text is not kept otherwise.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
     /// Labels the span.
     #[must_use]
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -113,6 +157,13 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The bytes of the last `/`-separated component of `path`.
+#[must_use]
+pub fn name_span(path: &str) -> Span {
+    let start = path.rfind('/').map_or(0, |i| i + 1);
+    Span::new(start, path.len())
 }
 
 /// The diagnostics of one run, in the order they were found until [`Diagnostics::sort`].
@@ -138,17 +189,19 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    /// Sorts by file, position, severity and code, so reports are stable.
+    /// Sorts by file, position, severity and code, so reports are stable. Problems with the
+    /// file as a whole or its name come before those inside its text.
     pub fn sort(&mut self) {
-        self.items.sort_by(|a, b| {
-            (&a.path, a.span.map(|s| s.start), a.severity, a.code, &a.message).cmp(&(
-                &b.path,
-                b.span.map(|s| s.start),
-                b.severity,
-                b.code,
-                &b.message,
-            ))
-        });
+        fn key(d: &Diagnostic) -> (&Option<String>, Option<usize>, Severity, &str, &str) {
+            (
+                &d.path,
+                d.span.map(|s| s.start),
+                d.severity,
+                d.code,
+                &d.message,
+            )
+        }
+        self.items.sort_by(|a, b| key(a).cmp(&key(b)));
     }
 
     /// Turns every warning into an error (`--strict`).
@@ -199,5 +252,54 @@ impl<'a> IntoIterator for &'a Diagnostics {
     type IntoIter = std::slice::Iter<'a, Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_span_is_the_last_component() {
+        assert_eq!(name_span("plots/a-b/impl.py"), Span::new(10, 17));
+        assert_eq!(name_span("plotsql.yaml"), Span::new(0, 12));
+    }
+
+    #[test]
+    fn at_name_needs_a_path() {
+        let d = Diagnostic::error("plotsql::t", "m").at_name();
+        assert_eq!(d.path_span, None);
+        let d = Diagnostic::error("plotsql::t", "m")
+            .in_file("plots/s/implementations/python/bokeh.py")
+            .at_name_prefix(5);
+        assert_eq!(d.path_span, Some(Span::new(31, 36)));
+        let d = d.at_name_prefix(99);
+        assert_eq!(d.path_span, Some(Span::new(31, 39)));
+    }
+
+    #[test]
+    fn sort_puts_whole_file_problems_first_then_positions() {
+        let mut list = Diagnostics::new();
+        list.push(
+            Diagnostic::warning("plotsql::b", "x")
+                .in_file("b")
+                .at(Span::new(5, 6)),
+        );
+        list.push(
+            Diagnostic::error("plotsql::a", "x")
+                .in_file("b")
+                .at(Span::new(1, 2)),
+        );
+        list.push(Diagnostic::error("plotsql::c", "x").in_file("b").at_name());
+        list.push(Diagnostic::error("plotsql::d", "x").in_file("a"));
+        list.sort();
+        let codes: Vec<_> = list.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["plotsql::d", "plotsql::c", "plotsql::a", "plotsql::b"]
+        );
+        list.make_strict();
+        assert_eq!(list.error_count(), 4);
+        assert_eq!(list.warning_count(), 0);
     }
 }

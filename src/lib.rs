@@ -12,6 +12,8 @@
 
 pub mod diagnostics;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ir;
 pub(crate) mod python;
 pub mod reader;
@@ -69,6 +71,7 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
                 "the repository has no specs: its script would delete every spec and implementation",
             )
             .in_file("plots")
+            .label("no spec folder here")
             .help("check the path; pass `--allow-empty` if emptying the tables is intended"),
         );
     }

@@ -103,7 +103,14 @@ fn main() -> ExitCode {
 }
 
 fn render_options(format: Format) -> RenderOptions {
-    RenderOptions { format, color: std::io::stderr().is_terminal(), width: 100 }
+    // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    RenderOptions {
+        format,
+        color,
+        width: 100,
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {

@@ -319,11 +319,18 @@ pub(crate) fn verdict(field: &str, node: Option<&Node>) -> Result<Read<Verdict>,
             "plotsql::impl::empty_verdict",
             format!(
                 "`{field}` is {}, which the database's check constraint rejects",
-                kind_name(&node.value)
+                match &node.value {
+                    Value::Str(_) => "the empty string",
+                    Value::Bool(_) => "`false`",
+                    Value::Int(_) | Value::Float(_) => "zero",
+                    Value::Seq(_) => "an empty list",
+                    Value::Map(_) => "an empty mapping",
+                    other => kind_name(other),
+                }
             ),
         )
         .at(node.span)
-        .label("falsy verdict")
+        .label("neither APPROVED nor REJECTED")
         .help("write APPROVED or REJECTED, or remove the key")),
     }
 }

@@ -63,6 +63,8 @@ impl Root {
                 format!("symbolic link `{rel}` cannot be followed: {e}"),
             )
             .in_file(rel.clone())
+            .at_name()
+            .label("broken symbolic link")
             .help("remove the link or point it at a file inside the repository")
         })?;
         if !target.starts_with(&self.canonical) {
@@ -71,6 +73,8 @@ impl Root {
                 format!("symbolic link `{rel}` points outside the repository"),
             )
             .in_file(rel)
+            .at_name()
+            .label("symbolic link leaving the repository")
             .help("plotsql never reads files outside the repository; copy the file in instead"));
         }
         let meta = fs::metadata(&target).map_err(|e| io_diagnostic(&rel, &e))?;
@@ -117,8 +121,11 @@ pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic
             let rel = root.relative(e.path().unwrap_or(dir));
             match e.io_error() {
                 Some(io) => io_diagnostic(&rel, io),
-                None => Diagnostic::error("plotsql::fs::unreadable", format!("cannot list `{rel}`"))
-                    .in_file(rel),
+                None => {
+                    Diagnostic::error("plotsql::fs::unreadable", format!("cannot list `{rel}`"))
+                        .in_file(rel)
+                        .help("check the folder's permissions")
+                }
             }
         })?;
         let Some(name) = item.file_name().to_str() else {
@@ -128,6 +135,8 @@ pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic
                 format!("file name `{rel}` is not valid UTF-8"),
             )
             .in_file(rel)
+            .at_name()
+            .label("not UTF-8 (shown with U+FFFD)")
             .help("rename the file; plotsql stores names as UTF-8 text"));
         };
         let kind = if item.path_is_symlink() {
@@ -158,7 +167,8 @@ pub(crate) fn read_text(root: &Root, path: &Path) -> Result<String, Diagnostic> 
             "plotsql::fs::not_a_file",
             format!("`{rel}` is not a regular file"),
         )
-        .in_file(rel));
+        .in_file(rel)
+        .help("replace it with a regular file"));
     }
     if meta.len() > root.max_file_size {
         return Err(too_large(&rel, meta.len(), root.max_file_size));
@@ -180,6 +190,8 @@ fn too_large(rel: &str, len: u64, limit: u64) -> Diagnostic {
         format!("`{rel}` is {len} bytes, over the limit of {limit} bytes"),
     )
     .in_file(rel.to_owned())
+    .at_name()
+    .label(format!("{len} bytes"))
     .help("raise the limit with `--max-file-size` if the file is meant to be this large")
 }
 
@@ -190,15 +202,21 @@ pub(crate) fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
-            let (line, col) = line_col_bytes(bytes, offset);
+            let byte = bytes.get(offset).copied().unwrap_or(0);
+            // The bytes before `offset` are valid, so the lossy text has the same offsets up to
+            // there and its first U+FFFD stands for the invalid byte.
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let (line, col) = crate::source::line_col(&lossy, offset);
             return Err(Diagnostic::error(
                 "plotsql::fs::invalid_utf8",
                 format!(
-                    "`{rel}` is not valid UTF-8: invalid byte 0x{:02x} at byte offset {offset} (line {line}, column {col})",
-                    bytes.get(offset).copied().unwrap_or(0)
+                    "`{rel}` is not valid UTF-8: invalid byte 0x{byte:02x} at byte offset {offset} (line {line}, column {col})"
                 ),
             )
             .in_file(rel.to_owned())
+            .at(Span::new(offset, offset + '\u{fffd}'.len_utf8()))
+            .label(format!("invalid byte 0x{byte:02x}"))
+            .with_text(lossy)
             .help("save the file as UTF-8"));
         }
     };
@@ -211,16 +229,10 @@ pub(crate) fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         .in_file(rel.to_owned())
         .at(Span::new(pos, pos + 1))
         .label("NUL character")
+        .with_text(text)
         .help("remove the NUL byte from the file"));
     }
     Ok(text)
-}
-
-fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = bytes.get(..offset).unwrap_or(bytes);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    (line, offset - line_start + 1)
 }
 
 /// Python's universal newlines: `\r\n` and a lone `\r` become `\n`.

@@ -4,14 +4,16 @@
 //! and position), and the texts those diagnostics point into. It never stops at the first
 //! problem: each spec folder is read on its own, so one report lists them all.
 
-mod catalog;
-mod convert;
-mod files;
+pub(crate) mod catalog;
+pub(crate) mod convert;
+pub(crate) mod files;
 pub(crate) mod markdown;
 mod spec;
-mod yamlfile;
+pub(crate) mod yamlfile;
 
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
@@ -44,6 +46,15 @@ pub struct Reading {
     pub diagnostics: Diagnostics,
     /// Texts of the files the diagnostics point into.
     pub sources: Sources,
+}
+
+/// Extracts a `specification.md` as [`read`] does and returns how many values it found: a
+/// hook for the benchmarks (`benches/`), not an API.
+#[doc(hidden)]
+#[must_use]
+pub fn parse_markdown(text: &str) -> usize {
+    let md = markdown::parse(text);
+    usize::from(md.title.is_some()) + usize::from(!md.description.is_empty()) + md.applications.len() + md.data.len() + md.notes.len()
 }
 
 /// Reads the repository at `repo`: `repo/plotsql.yaml` and `repo/plots/`.
@@ -86,6 +97,7 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
                 &mut reading,
                 Diagnostic::error("plotsql::catalog::missing", format!("the catalog `plotsql.yaml` {what}"))
                     .in_file("plotsql.yaml")
+                    .label(what)
                     .help("create plotsql.yaml listing the languages and libraries (see `plotsql --help`)"),
             );
             crate::ir::Catalog::default()
@@ -112,6 +124,7 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
                 &mut reading,
                 Diagnostic::error("plotsql::repo::no_plots", format!("the folder `plots` {what}"))
                     .in_file("plots")
+                    .label(what)
                     .help("pass the repository root, the folder that holds plots/"),
             );
             Vec::new()
@@ -125,8 +138,10 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
         .into_iter()
         .filter(|e| e.kind == Kind::Dir && !e.name.starts_with('.'))
         .collect();
+    // Spec folders are independent: read them on every core. `collect` keeps the order of
+    // `folders`, so the merge below (and the script) does not depend on the thread count.
     let results: Vec<spec::Folder> = folders
-        .iter()
+        .par_iter()
         .map(|e| spec::read(&root, &catalog, &e.name, &e.path))
         .collect();
 

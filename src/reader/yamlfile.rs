@@ -4,17 +4,10 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::yaml::{self, Node, YamlWarning};
 
-/// PyYAML's reader refuses characters outside this set before parsing (`check_printable`).
-fn is_printable(c: char) -> bool {
-    matches!(c,
-        '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
-        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
-}
-
 /// Loads `text` (the file `rel`); warnings go to `warnings`, a file that PyYAML would not
 /// load is an error.
 pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Result<Node, Diagnostic> {
-    if let Some((pos, c)) = text.char_indices().find(|&(_, c)| !is_printable(c)) {
+    if let Some((pos, c)) = yaml::first_unprintable(text) {
         return Err(Diagnostic::error(
             "plotsql::yaml::unprintable",
             format!("`{rel}` contains the unprintable character U+{:04X}, which YAML does not allow", c as u32),
@@ -35,7 +28,10 @@ pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Res
                         )
                         .in_file(rel.to_owned())
                         .at(second)
-                        .label(format!("`{key}` again (first at byte {})", first.start))
+                        .label(format!(
+                            "`{key}` again (first on line {})",
+                            crate::source::line_col(text, first.start).0
+                        ))
                         .help("remove one of the two entries"),
                     ),
                 }

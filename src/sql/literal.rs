@@ -15,13 +15,29 @@ use crate::ir::{Json, Timestamp};
 /// Indentation of a value inside a row (continuation lines of JSON and arrays).
 pub(crate) const VALUE_INDENT: &str = "    ";
 
+/// True when `s` holds a backslash or a control character other than newline and tab
+/// (`char::is_control`: U+0000..=U+001F and U+007F..=U+009F; the C1 controls are the UTF-8
+/// bytes `C2 80..=C2 9F`).
 fn needs_escape_string(s: &str) -> bool {
-    s.chars().any(|c| c == '\\' || (c.is_control() && c != '\n' && c != '\t'))
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\\' | 0x7f => true,
+        b'\n' | b'\t' => false,
+        0..0x20 => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        _ => false,
+    })
 }
 
 /// A text literal.
 pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_text(&mut out, s);
+    out
+}
+
+/// Appends the text literal of `s` to `out`.
+pub(crate) fn push_text(out: &mut String, s: &str) {
     if needs_escape_string(s) {
         out.push_str("E'");
         for c in s.chars() {
@@ -40,17 +56,19 @@ pub(crate) fn text(s: &str) -> String {
             }
         }
     } else {
+        out.reserve(s.len() + 2);
         out.push('\'');
-        for c in s.chars() {
-            if c == '\'' {
-                out.push_str("''");
-            } else {
-                out.push(c);
-            }
+        // Runs between quotes are copied whole; each quote is doubled.
+        let mut runs = s.split('\'');
+        if let Some(first) = runs.next() {
+            out.push_str(first);
+        }
+        for run in runs {
+            out.push_str("''");
+            out.push_str(run);
         }
     }
     out.push('\'');
-    out
 }
 
 /// An optional text literal (`NULL` for `None`).
@@ -118,20 +136,30 @@ pub(crate) fn opt_json(j: Option<&Json>) -> String {
 }
 
 fn json_string(buf: &mut String, s: &str) {
+    buf.reserve(s.len() + 2);
     buf.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => buf.push_str("\\\""),
-            '\\' => buf.push_str("\\\\"),
-            '\n' => buf.push_str("\\n"),
-            '\r' => buf.push_str("\\r"),
-            '\t' => buf.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(buf, "\\u{:04x}", c as u32);
-            }
-            c => buf.push(c),
+    // Every character that needs an escape is ASCII, so the runs between them are whole
+    // characters, copied as they are.
+    let mut run_start = 0;
+    for (at, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 | 0x7f => "",
+            _ => continue,
+        };
+        buf.push_str(s.get(run_start..at).unwrap_or_default());
+        if escape.is_empty() {
+            let _ = write!(buf, "\\u{:04x}", b);
+        } else {
+            buf.push_str(escape);
         }
+        run_start = at + 1;
     }
+    buf.push_str(s.get(run_start..).unwrap_or_default());
     buf.push('"');
 }
 
@@ -196,6 +224,34 @@ mod tests {
         assert_eq!(text("a\rb'"), "E'a\\rb'''");
         assert_eq!(text("\x01x"), "E'\\x01x'");
         assert_eq!(text("\u{85}"), "E'\\u0085'");
+    }
+
+    /// The byte scans agree with the character classes they stand for, on every character.
+    #[test]
+    fn byte_scans_match_the_character_rules() {
+        for c in (0..=0x11_0000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}'b");
+            let by_char = s.chars().any(|c| c == '\\' || (c.is_control() && c != '\n' && c != '\t'));
+            assert_eq!(needs_escape_string(&s), by_char, "U+{:04X}", c as u32);
+            let mut json = String::new();
+            json_string(&mut json, &s);
+            let mut expected = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => expected.push_str("\\\""),
+                    '\\' => expected.push_str("\\\\"),
+                    '\n' => expected.push_str("\\n"),
+                    '\r' => expected.push_str("\\r"),
+                    '\t' => expected.push_str("\\t"),
+                    c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                        let _ = write!(expected, "\\u{:04x}", c as u32);
+                    }
+                    c => expected.push(c),
+                }
+            }
+            expected.push('"');
+            assert_eq!(json, expected, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

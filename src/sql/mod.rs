@@ -9,8 +9,10 @@ pub(crate) mod literal;
 
 use sea_query::{
     Alias, CommonTableExpression, Expr, InsertStatement, OnConflict, PostgresQueryBuilder, Query,
-    SubQueryStatement, WithClause,
+    SubQueryStatement, WithClause, WithQuery,
 };
+
+use rayon::prelude::*;
 
 use crate::ir::{Impl, Model, Spec};
 
@@ -122,17 +124,19 @@ fn row(values: Vec<String>) -> Vec<Expr> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            let mut s = String::new();
+        .map(|(i, mut s)| {
             if i == 0 {
-                s.push('\n');
-                s.push_str(literal::VALUE_INDENT);
+                s.insert_str(0, "\n    ");
             }
-            s.push_str(&v);
             s.push_str(if i + 1 == n { "\n" } else { "\n  " });
             Expr::cust(s)
         })
         .collect()
+}
+
+/// Bytes of SQL a row's values take, to size the statement's text up front.
+fn row_len(values: &[String]) -> usize {
+    values.iter().map(|v| v.len() + 4).sum::<usize>() + 16
 }
 
 fn spec_values(s: &Spec) -> Vec<String> {
@@ -220,6 +224,7 @@ fn table_ref(schema: &str, table: Table) -> (Alias, Alias) {
 
 fn insert_do_nothing(schema: &str, table: Table, columns: &[&str], rows: Vec<Vec<String>>) -> SqlResult<Statement> {
     let n = rows.len();
+    let size = rows.iter().map(|r| row_len(r)).sum();
     let mut q = Query::insert();
     q.into_table(table_ref(schema, table))
         .columns(columns.iter().map(|c| Alias::new(*c)));
@@ -228,7 +233,7 @@ fn insert_do_nothing(schema: &str, table: Table, columns: &[&str], rows: Vec<Vec
     }
     q.on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned());
     q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
-    Ok(Statement { table, action: Action::InsertNew, rows: n, sql: reported(q.into(), table, n, false)? })
+    Ok(Statement { table, action: Action::InsertNew, rows: n, sql: reported(q.into(), table, n, false, size)? })
 }
 
 /// `(t.a, t.b) IS DISTINCT FROM (EXCLUDED.a, EXCLUDED.b)`: update only rows that change.
@@ -247,6 +252,7 @@ fn upsert(
     rows: Vec<Vec<String>>,
 ) -> SqlResult<Statement> {
     let n = rows.len();
+    let size = rows.iter().map(|r| row_len(r)).sum();
     let mut q = Query::insert();
     q.into_table(table_ref(schema, table))
         .columns(columns.iter().map(|c| Alias::new(*c)));
@@ -259,7 +265,7 @@ fn upsert(
         .action_and_where(changed(table.name(), update));
     q.on_conflict(conflict);
     q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
-    Ok(Statement { table, action: Action::Upsert, rows: n, sql: reported(q.into(), table, n, false)? })
+    Ok(Statement { table, action: Action::Upsert, rows: n, sql: reported(q.into(), table, n, false, size)? })
 }
 
 /// `DELETE FROM t WHERE NOT EXISTS (SELECT FROM (VALUES ...) keep(cols) WHERE keep.c = t.c ...)`:
@@ -289,7 +295,8 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
         q.and_where(Expr::cust(format!("NOT EXISTS (SELECT FROM {values})")));
     }
     q.returning(Query::returning().expr(Expr::cust("true AS deleted")));
-    Ok(Statement { table, action: Action::Delete, rows: keys.len(), sql: reported(q.into(), table, 0, true)? })
+    let size = keys.iter().map(|k| row_len(k)).sum();
+    Ok(Statement { table, action: Action::Delete, rows: keys.len(), sql: reported(q.into(), table, 0, true, size)? })
 }
 
 /// The change report: each writing statement runs inside a CTE whose `RETURNING` rows are
@@ -297,11 +304,11 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
 /// one; rows an upsert leaves alone are not returned, so they count as unchanged).
 pub const REPORT_TABLE: &str = "pg_temp.plotsql_report";
 
-fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: bool) -> SqlResult<String> {
-    let cte = CommonTableExpression::new()
-        .query(statement)
-        .table_name(Alias::new("rows"))
-        .to_owned();
+fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: bool, size: usize) -> SqlResult<String> {
+    // Built in place: sea-query's `.to_owned()` idiom would copy every value of the
+    // statement once per builder.
+    let mut cte = CommonTableExpression::new();
+    cte.query(statement).table_name(Alias::new("rows"));
     let counts = if delete {
         vec!["0".to_owned(), "0".to_owned(), "0".to_owned(), "count(*)".to_owned()]
     } else {
@@ -323,8 +330,15 @@ fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: boo
         .into_table((Alias::new("pg_temp"), Alias::new("plotsql_report")))
         .columns(["tbl", "inserted", "updated", "unchanged", "deleted"].map(Alias::new))
         .select_from(select)?;
-    let with = WithClause::new().cte(cte).to_owned();
-    Ok(insert.with(with).to_string(PostgresQueryBuilder))
+    let mut with = WithClause::new();
+    with.cte(cte);
+    // What `insert.with(with).to_string(..)` gives, without its copy of the whole query,
+    // into a string sized for the values.
+    let mut query = WithQuery::new();
+    query.with_clause(with).query(insert);
+    let mut sql = String::with_capacity(size + 1024);
+    query.build_collect_into(PostgresQueryBuilder, &mut sql);
+    Ok(sql)
 }
 
 /// The statements of one sync, in order.
@@ -369,29 +383,29 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
             .collect();
         out.push(insert_do_nothing(schema, Table::Libraries, &LIBRARY_COLUMNS, rows)?);
     }
-    for range in chunk_bounds(model.specs.iter().map(|s| s.id.as_bytes()), options.chunk_size) {
-        let rows = model.specs[range].iter().map(spec_values).collect();
-        out.push(upsert(
-            schema,
-            Table::Specs,
-            &SPEC_COLUMNS,
-            OnConflict::column(Alias::new("id")),
-            &SPEC_COLUMNS[1..],
-            rows,
-        )?);
-    }
+    // The upserts, one per chunk, rendered on every core; `collect` keeps their order.
+    let spec_chunks = chunk_bounds(model.specs.iter().map(|s| s.id.as_bytes()), options.chunk_size);
     let impl_keys = model.impls.iter().map(|i| format!("{}\0{}\0{}", i.spec_id, i.language_id, i.library_id));
-    for range in chunk_bounds(impl_keys, options.chunk_size) {
-        let rows = model.impls[range].iter().map(impl_values).collect();
-        out.push(upsert(
-            schema,
-            Table::Impls,
-            &IMPL_COLUMNS,
-            OnConflict::constraint("uq_impl"),
-            &IMPL_COLUMNS[4..],
-            rows,
-        )?);
-    }
+    let impl_chunks = chunk_bounds(impl_keys, options.chunk_size);
+    let chunks: Vec<(Table, std::ops::Range<usize>)> = spec_chunks
+        .into_iter()
+        .map(|r| (Table::Specs, r))
+        .chain(impl_chunks.into_iter().map(|r| (Table::Impls, r)))
+        .collect();
+    let upserts = chunks
+        .into_par_iter()
+        .map(|(table, range)| match table {
+            Table::Impls => {
+                let rows = model.impls.get(range).unwrap_or_default().iter().map(impl_values).collect();
+                upsert(schema, table, &IMPL_COLUMNS, OnConflict::constraint("uq_impl"), &IMPL_COLUMNS[4..], rows)
+            }
+            _ => {
+                let rows = model.specs.get(range).unwrap_or_default().iter().map(spec_values).collect();
+                upsert(schema, table, &SPEC_COLUMNS, OnConflict::column(Alias::new("id")), &SPEC_COLUMNS[1..], rows)
+            }
+        })
+        .collect::<SqlResult<Vec<Statement>>>()?;
+    out.extend(upserts);
     // Implementations first, so the rows a spec delete would cascade to are counted too.
     let impl_keys: Vec<Vec<String>> = model
         .impls

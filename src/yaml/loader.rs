@@ -70,7 +70,9 @@ pub fn load(text: &str) -> Result<Document, YamlError> {
                 builder.scalar(&value, style, anchor, tag.as_deref(), span)?;
             }
             Event::Alias(anchor) => builder.alias(anchor, span)?,
-            Event::SequenceStart(anchor, tag) => builder.open(false, anchor, tag.as_deref(), span)?,
+            Event::SequenceStart(anchor, tag) => {
+                builder.open(false, anchor, tag.as_deref(), span)?
+            }
             Event::MappingStart(anchor, tag) => builder.open(true, anchor, tag.as_deref(), span)?,
             Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
         }
@@ -80,12 +82,7 @@ pub fn load(text: &str) -> Result<Document, YamlError> {
 
 /// PyYAML's reader refuses these characters anywhere in the stream, even in comments.
 fn check_printable(text: &str) -> Result<(), YamlError> {
-    let bad = text.char_indices().find(|&(_, c)| {
-        !matches!(c,
-            '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}'
-            | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-    });
-    match bad {
+    match super::first_unprintable(text) {
         None => Ok(()),
         Some((at, c)) => Err(YamlError {
             message: format!(
@@ -101,13 +98,13 @@ fn check_printable(text: &str) -> Result<(), YamlError> {
 /// there and finds no node in it.
 fn check_leading_document_end(text: &str) -> Result<(), YamlError> {
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for raw in text.split_inclusive('\n') {
         let start = offset;
-        offset += line.len();
+        offset += raw.len();
         let line = if start == 0 {
-            line.trim_start_matches('\u{feff}')
+            raw.trim_start_matches('\u{feff}')
         } else {
-            line
+            raw
         };
         let content = line.trim_start_matches(' ').trim_end_matches(['\n', '\r']);
         if content.is_empty() || content.starts_with('#') {
@@ -117,7 +114,7 @@ fn check_leading_document_end(text: &str) -> Result<(), YamlError> {
             .strip_prefix("...")
             .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']));
         if marker {
-            let at = start + (text[start..].len() - line.len());
+            let at = start + (raw.len() - line.len());
             return Err(error(
                 "expected the node content, but found '<document end>'",
                 Span::new(at, at + 3),
@@ -130,31 +127,53 @@ fn check_leading_document_end(text: &str) -> Result<(), YamlError> {
 
 /// saphyr-parser counts positions in characters; spans are in bytes.
 struct Offsets {
-    /// Byte offset of each character, and the text length last; `None` for ASCII text,
-    /// where the two agree.
-    table: Option<Vec<usize>>,
+    /// For each character of more than one byte: its character index and the bytes
+    /// beyond one per character up to and including it. Empty for ASCII text, where
+    /// characters and bytes agree. (Sparse: a table of every character's offset would
+    /// cost eight bytes per character of every file with one accented letter.)
+    wide: Vec<(usize, usize)>,
+    /// Characters in the text.
+    chars: usize,
     len: usize,
 }
 
 impl Offsets {
     fn new(text: &str) -> Self {
-        let table = (!text.is_ascii()).then(|| {
-            text.char_indices()
-                .map(|(at, _)| at)
-                .chain(std::iter::once(text.len()))
-                .collect()
-        });
+        let mut wide = Vec::new();
+        let mut extra = 0;
+        for (at, &b) in text.as_bytes().iter().enumerate() {
+            if b >= 0xc0 {
+                // A lead byte: the character after it spans 2 to 4 bytes.
+                let width = if b >= 0xf0 {
+                    4
+                } else if b >= 0xe0 {
+                    3
+                } else {
+                    2
+                };
+                let char_index = at - extra;
+                extra += width - 1;
+                wide.push((char_index, extra));
+            }
+        }
         Self {
-            table,
+            chars: text.len() - extra,
+            wide,
             len: text.len(),
         }
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        match &self.table {
-            None => char_index.min(self.len),
-            Some(table) => table.get(char_index).copied().unwrap_or(self.len),
+        if char_index >= self.chars {
+            return self.len;
         }
+        // Extra bytes of the wide characters before this one.
+        let before = self.wide.partition_point(|&(c, _)| c < char_index);
+        let extra = before
+            .checked_sub(1)
+            .and_then(|i| self.wide.get(i))
+            .map_or(0, |&(_, e)| e);
+        char_index + extra
     }
 
     fn span(&self, span: saphyr_parser::Span) -> Span {
@@ -245,6 +264,15 @@ fn error(message: impl Into<String>, span: Span) -> YamlError {
         message: message.into(),
         span,
     }
+}
+
+fn too_large(span: Span) -> YamlError {
+    error(
+        format!(
+            "document too large after alias expansion (more than {MAX_COPIED_NODES} nodes copied)"
+        ),
+        span,
+    )
 }
 
 /// The resolved tag as PyYAML spells it (`!` alone is the non-specific tag).
@@ -407,12 +435,13 @@ impl<'t> Builder<'t> {
                 span,
             ));
         }
-        let count = anchored.count;
-        self.charge(count, span)?;
-        let mut built = self.anchors.get(&anchor).cloned().ok_or_else(|| {
-            // Unreachable: the look-up above found it.
-            error(format!("found undefined alias *{name}"), span)
-        })?;
+        // Charged before copying, so that an alias bomb fails before it allocates.
+        let copied = self.copied.saturating_add(anchored.count);
+        if copied > MAX_COPIED_NODES {
+            return Err(too_large(span));
+        }
+        let mut built = anchored.clone();
+        self.copied = copied;
         // The copy stands where the alias is written; its children keep their own spans.
         match &mut built.item {
             Item::Node(node) | Item::ValueKey(node) => node.span = span,
@@ -425,18 +454,18 @@ impl<'t> Builder<'t> {
     /// where the node's content starts.
     fn properties(&mut self, anchor: usize, span: Span) -> Result<usize, YamlError> {
         let props = scan_properties(self.text, span);
-        if anchor > 0 {
-            if let Some((name, at)) = props.anchor {
-                check_anchor_name(name, at)?;
-                if let Some(first) = self.anchor_names.insert(name, at) {
-                    return Err(error(
-                        format!(
-                            "found duplicate anchor &{name} (first defined at byte {})",
-                            first.start
-                        ),
-                        at,
-                    ));
-                }
+        if anchor > 0
+            && let Some((name, at)) = props.anchor
+        {
+            check_anchor_name(name, at)?;
+            if let Some(first) = self.anchor_names.insert(name, at) {
+                return Err(error(
+                    format!(
+                        "found duplicate anchor &{name} (first defined at byte {})",
+                        first.start
+                    ),
+                    at,
+                ));
             }
         }
         Ok(props.content_start)
@@ -452,12 +481,7 @@ impl<'t> Builder<'t> {
     fn charge(&mut self, count: usize, span: Span) -> Result<(), YamlError> {
         self.copied = self.copied.saturating_add(count);
         if self.copied > MAX_COPIED_NODES {
-            return Err(error(
-                format!(
-                    "document too large after alias expansion (more than {MAX_COPIED_NODES} nodes copied)"
-                ),
-                span,
-            ));
+            return Err(too_large(span));
         }
         Ok(())
     }
@@ -516,15 +540,10 @@ impl<'t> Builder<'t> {
     /// Applies Python dict semantics to a mapping's entries: a repeated key keeps its first
     /// position and takes the last value. Only a key repeated among the mapping's own
     /// entries is worth a warning; overriding merged keys is what `<<` is for.
-    fn finish_map(
-        &mut self,
-        map: MapBuilder,
-        span: Span,
-    ) -> Result<Vec<(Node, Node)>, YamlError> {
+    fn finish_map(&mut self, map: MapBuilder, span: Span) -> Result<Vec<(Node, Node)>, YamlError> {
         let total = map.merged.len() + map.own.len();
-        let mut entries: Vec<(Node, Node)> = Vec::with_capacity(total);
-        // Where the winning own occurrence of each entry's key stands, if any.
-        let mut own_at: Vec<Option<Span>> = Vec::with_capacity(total);
+        // Each entry with where the winning own occurrence of its key stands, if any.
+        let mut entries: Vec<(Node, Node, Option<Span>)> = Vec::with_capacity(total);
         let mut index: HashMap<HashKey, usize> = HashMap::with_capacity(total);
         let merged = map.merged.into_iter().map(|pair| (false, pair));
         let own = map.own.into_iter().map(|pair| (true, pair));
@@ -534,29 +553,29 @@ impl<'t> Builder<'t> {
             };
             match index.entry(hash) {
                 Entry::Occupied(slot) => {
-                    let at = *slot.get();
+                    let Some(entry) = entries.get_mut(*slot.get()) else {
+                        continue;
+                    };
                     if is_own {
-                        if let (Some(first), Some((first_key, _))) = (own_at[at], entries.get(at)) {
+                        if let Some(first) = entry.2 {
                             self.warnings.push(YamlWarning::DuplicateKey {
-                                key: key_text(self.text, first_key),
+                                key: key_text(self.text, &entry.0),
                                 first,
                                 second: key.span,
                             });
                         }
-                        own_at[at] = Some(key.span);
+                        entry.2 = Some(key.span);
                     }
-                    if let Some(entry) = entries.get_mut(at) {
-                        entry.1 = value;
-                    }
+                    entry.1 = value;
                 }
                 Entry::Vacant(slot) => {
                     slot.insert(entries.len());
-                    own_at.push(is_own.then_some(key.span));
-                    entries.push((key, value));
+                    let own_span = is_own.then_some(key.span);
+                    entries.push((key, value, own_span));
                 }
             }
         }
-        Ok(entries)
+        Ok(entries.into_iter().map(|(k, v, _)| (k, v)).collect())
     }
 
     fn finish(self) -> Result<Document, YamlError> {
@@ -573,40 +592,45 @@ impl<'t> Builder<'t> {
 
     /// PyYAML's scanner only skips spaces between tokens and ends plain scalars at a tab, so
     /// a tab is an error anywhere but inside a quoted scalar, a block scalar's content, or a
-    /// comment. saphyr-parser accepts several of those places; refuse them here.
+    /// comment. saphyr-parser accepts several of those places; refuse them here. One pass
+    /// over the lines that hold a tab.
     fn check_tabs(&self) -> Result<(), YamlError> {
-        for (at, _) in self.text.match_indices('\t') {
-            if !self.tab_allowed(at) {
-                return Err(error(
-                    "found a tab character where PyYAML does not allow one (only inside quotes, block scalars and comments)",
-                    Span::new(at, at + 1),
-                ));
+        let mut line_start = 0;
+        for line in self.text.split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            if !line.contains('\t') {
+                continue;
+            }
+            let mut indentation = true;
+            let mut after_space = true;
+            for (n, b) in line.bytes().enumerate() {
+                let at = start + n;
+                match b {
+                    // A comment: `#` at the start of the line or after a space, outside every
+                    // scalar. Anything may follow it.
+                    b'#' if after_space && self.scalar_at(at).is_none() => break,
+                    b'\t' => {
+                        let allowed = match self.scalar_at(at) {
+                            Some(ScalarKind::Quoted) => true,
+                            // Content may hold tabs; the indentation in front of it may not.
+                            Some(ScalarKind::Block(indent)) => !(indentation && n < indent),
+                            Some(ScalarKind::Plain) | None => false,
+                        };
+                        if !allowed {
+                            return Err(error(
+                                "found a tab character where PyYAML does not allow one (only inside quotes, block scalars and comments)",
+                                Span::new(at, at + 1),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                indentation &= b == b' ';
+                after_space = b == b' ';
             }
         }
         Ok(())
-    }
-
-    fn tab_allowed(&self, at: usize) -> bool {
-        let line_start = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
-        match self.scalar_at(at) {
-            Some(ScalarKind::Quoted) => true,
-            Some(ScalarKind::Plain) => false,
-            Some(ScalarKind::Block(indent)) => {
-                // Content may hold tabs; the indentation in front of it may not.
-                let before = &self.text[line_start..at];
-                !(before.bytes().all(|b| b == b' ') && before.len() < indent)
-            }
-            None => {
-                // In a comment: a `#` earlier on the line, outside every scalar, after a
-                // space or at the start of the line.
-                let line = &self.text[line_start..at];
-                line.match_indices('#').any(|(n, _)| {
-                    let hash = line_start + n;
-                    let after_blank = n == 0 || matches!(line.as_bytes().get(n - 1), Some(b' '));
-                    after_blank && self.scalar_at(hash).is_none()
-                })
-            }
-        }
     }
 
     /// The kind of the scalar whose span holds byte `at`.
@@ -721,7 +745,12 @@ fn scan_properties(text: &str, span: Span) -> Properties<'_> {
     let bytes = text.as_bytes();
     let end = span.end.min(text.len());
     let at = |i: usize| bytes.get(i).copied().filter(|_| i < end);
-    let ends_token = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}');
+    let ends_token = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+        )
+    };
     let mut i = span.start;
     let mut anchor = None;
     loop {
@@ -783,7 +812,12 @@ fn block_indent(text: &str, span: Span) -> usize {
         text.get(line_start..span.end).unwrap_or_default()
     };
     body.split('\n')
-        .find(|line| !line.trim_start_matches(' ').trim_end_matches('\r').is_empty())
+        .find(|line| {
+            !line
+                .trim_start_matches(' ')
+                .trim_end_matches('\r')
+                .is_empty()
+        })
         .map_or(0, |line| line.len() - line.trim_start_matches(' ').len())
 }
 
@@ -901,29 +935,56 @@ mod tests {
         ("|\n  1\n", "'1\\n'"),
         (">\n  true\n", "'true\\n'"),
         ("|-\n  1.5\n", "'1.5'"),
-        ("- 1\n- '1'\n- \"1\"\n- ~\n- ''\n-\n", "[1, '1', '1', None, '', None]"),
+        (
+            "- 1\n- '1'\n- \"1\"\n- ~\n- ''\n-\n",
+            "[1, '1', '1', None, '', None]",
+        ),
         ("a: \"\\x41\\u00e9\\t\"", "{'a': 'Aé\\t'}"),
         ("'it''s'", "\"it's\""),
         ("{1: a, 1.0: b, true: c}", "{1: 'c'}"),
         ("{0: a, false: b, 0.0: c, -0.0: d}", "{0: 'd'}"),
         ("{\"1\": a, 1: b}", "{'1': 'a', 1: 'b'}"),
         ("{null: a, ~: b}", "{None: 'b'}"),
-        ("{2001-01-01: a, 2001-01-01 00:00:00: b}", "{datetime.date(2001, 1, 1): 'a', datetime.datetime(2001, 1, 1, 0, 0): 'b'}"),
-        ("{2001-01-01 10:00:00+01:00: a, 2001-01-01 09:00:00Z: b}", "{datetime.datetime(2001, 1, 1, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=3600))): 'b'}"),
-        ("{2001-01-01 09:00:00: a, 2001-01-01 09:00:00Z: b}", "{datetime.datetime(2001, 1, 1, 9, 0): 'a', datetime.datetime(2001, 1, 1, 9, 0, tzinfo=datetime.timezone.utc): 'b'}"),
+        (
+            "{2001-01-01: a, 2001-01-01 00:00:00: b}",
+            "{datetime.date(2001, 1, 1): 'a', datetime.datetime(2001, 1, 1, 0, 0): 'b'}",
+        ),
+        (
+            "{2001-01-01 10:00:00+01:00: a, 2001-01-01 09:00:00Z: b}",
+            "{datetime.datetime(2001, 1, 1, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=3600))): 'b'}",
+        ),
+        (
+            "{2001-01-01 09:00:00: a, 2001-01-01 09:00:00Z: b}",
+            "{datetime.datetime(2001, 1, 1, 9, 0): 'a', datetime.datetime(2001, 1, 1, 9, 0, tzinfo=datetime.timezone.utc): 'b'}",
+        ),
         ("{.nan: 1, .NaN: 2}", "{nan: 2}"),
         ("{[1]: a}", "ERR"),
         ("{{a: 1}: b}", "ERR"),
         ("? [1, 2]\n: a\n", "ERR"),
         ("{yes: 1, on: 2, 1: 3}", "{True: 3}"),
-        ("{0x10: a, 16: b, 020: c, 0:16: d}", "{16: 'c', '0:16': 'd'}"),
+        (
+            "{0x10: a, 16: b, 020: c, 0:16: d}",
+            "{16: 'c', '0:16': 'd'}",
+        ),
         ("{a: 1, a: 2, b: 3, a: 4}", "{'a': 4, 'b': 3}"),
         ("a: 1\nb: 2\na: 3\n", "{'a': 3, 'b': 2}"),
         ("{1.5: a, 1.50: b}", "{1.5: 'b'}"),
-        ("{<<: [{x: 1, z: 1}, {y: 2, z: 2}]}", "{'y': 2, 'z': 1, 'x': 1}"),
-        ("[&a {x: 1, y: 2}, {<<: *a, y: 3, z: 4}, {z: 4, <<: *a}]", "[{'x': 1, 'y': 2}, {'x': 1, 'y': 3, 'z': 4}, {'x': 1, 'y': 2, 'z': 4}]"),
-        ("base: &b {x: 1}\nmore: &m {y: 2}\nboth:\n  <<: [*b, *m]\n  z: 3\n", "{'base': {'x': 1}, 'more': {'y': 2}, 'both': {'y': 2, 'x': 1, 'z': 3}}"),
-        ("- &a {a: 1}\n- &b {<<: *a, b: 2}\n- {<<: *b, c: 3}\n", "[{'a': 1}, {'a': 1, 'b': 2}, {'a': 1, 'b': 2, 'c': 3}]"),
+        (
+            "{<<: [{x: 1, z: 1}, {y: 2, z: 2}]}",
+            "{'y': 2, 'z': 1, 'x': 1}",
+        ),
+        (
+            "[&a {x: 1, y: 2}, {<<: *a, y: 3, z: 4}, {z: 4, <<: *a}]",
+            "[{'x': 1, 'y': 2}, {'x': 1, 'y': 3, 'z': 4}, {'x': 1, 'y': 2, 'z': 4}]",
+        ),
+        (
+            "base: &b {x: 1}\nmore: &m {y: 2}\nboth:\n  <<: [*b, *m]\n  z: 3\n",
+            "{'base': {'x': 1}, 'more': {'y': 2}, 'both': {'y': 2, 'x': 1, 'z': 3}}",
+        ),
+        (
+            "- &a {a: 1}\n- &b {<<: *a, b: 2}\n- {<<: *b, c: 3}\n",
+            "[{'a': 1}, {'a': 1, 'b': 2}, {'a': 1, 'b': 2, 'c': 3}]",
+        ),
         ("{<<: {a: 1}, <<: {a: 2, b: 2}}", "{'a': 2, 'b': 2}"),
         ("{a: 0, <<: {a: 1, b: 1}}", "{'a': 0, 'b': 1}"),
         ("{<<: 1}", "ERR"),
@@ -944,7 +1005,10 @@ mod tests {
         ("{!!value x: 1}", "{'x': 1}"),
         ("x: &a {k: v}\n<<: *a\n", "{'k': 'v', 'x': {'k': 'v'}}"),
         ("{<<: {<<: {a: 1}, b: 2}, c: 3}", "{'a': 1, 'b': 2, 'c': 3}"),
-        ("a: &r {x: 1}\nb: {<<: *r, x: 1, x: 2}\n", "{'a': {'x': 1}, 'b': {'x': 2}}"),
+        (
+            "a: &r {x: 1}\nb: {<<: *r, x: 1, x: 2}\n",
+            "{'a': {'x': 1}, 'b': {'x': 2}}",
+        ),
         ("&a a", "'a'"),
         ("[&a [1], *a, *a]", "[[1], [1], [1]]"),
         ("[&a 1, &a 2]", "ERR"),
@@ -980,7 +1044,10 @@ mod tests {
         ("!!null foo", "None"),
         ("!<tag:yaml.org,2002:int> 12", "12"),
         ("!!float '1e3'", "1000.0"),
-        ("a: !!timestamp 2001-1-1", "{'a': datetime.date(2001, 1, 1)}"),
+        (
+            "a: !!timestamp 2001-1-1",
+            "{'a': datetime.date(2001, 1, 1)}",
+        ),
         ("%TAG !e! tag:yaml.org,2002:\n--- !e!int '7'", "7"),
         ("a: b\tc", "ERR"),
         ("a: b\t", "ERR"),
@@ -1024,18 +1091,30 @@ mod tests {
         ("a: |", "{'a': ''}"),
         ("a: |\n  x\n# c", "{'a': 'x\\n'}"),
         ("a: |\n  x\n# c\n", "{'a': 'x\\n'}"),
-        ("a: >\n  one\n  two\n\n  three\n    indented\n  back\n", "{'a': 'one two\\nthree\\n  indented\\nback\\n'}"),
+        (
+            "a: >\n  one\n  two\n\n  three\n    indented\n  back\n",
+            "{'a': 'one two\\nthree\\n  indented\\nback\\n'}",
+        ),
         ("a: >-\n  x\n\n\n", "{'a': 'x'}"),
         ("a: |2\n    x\n  y\n", "{'a': '  x\\ny\\n'}"),
         ("a: >\n\n  x\n", "{'a': '\\nx\\n'}"),
         ("a: |-\n  x\n  y  \n", "{'a': 'x\\ny  '}"),
         ("- >\n x\n  y\n z\n", "['x\\n y\\nz\\n']"),
-        ("a: plain\n  multi line\n\n  with gap", "{'a': 'plain multi line\\nwith gap'}"),
-        ("a: 'single\n  quoted\n\n  gap'", "{'a': 'single quoted\\ngap'}"),
+        (
+            "a: plain\n  multi line\n\n  with gap",
+            "{'a': 'plain multi line\\nwith gap'}",
+        ),
+        (
+            "a: 'single\n  quoted\n\n  gap'",
+            "{'a': 'single quoted\\ngap'}",
+        ),
         ("a: \"dq \\\n  cont\"", "{'a': 'dq cont'}"),
         ("a: \"trailing   \n  next\"", "{'a': 'trailing next'}"),
         ("'a''b'", "\"a'b\""),
-        ("\"\\/ \\N \\_ \\L \\P \\e \\a \\v \\0\"", "'/ \\x85 \\xa0 \\u2028 \\u2029 \\x1b \\x07 \\x0b \\x00'"),
+        (
+            "\"\\/ \\N \\_ \\L \\P \\e \\a \\v \\0\"",
+            "'/ \\x85 \\xa0 \\u2028 \\u2029 \\x1b \\x07 \\x0b \\x00'",
+        ),
         ("\"\\x41\\u0042\\U00000043\"", "'ABC'"),
         ("\"a\\ b\"", "'a b'"),
         ("\"tab\\\tx\"", "'tab\\tx'"),
@@ -1095,8 +1174,16 @@ mod tests {
             "'a\\x85b'",
             "NEL is a line break in YAML 1.1, content in YAML 1.2",
         ),
-        ("&a [*a]", "ERR", "recursive structures cannot be a Node tree"),
-        ("a: &a {b: *a}", "ERR", "recursive structures cannot be a Node tree"),
+        (
+            "&a [*a]",
+            "ERR",
+            "recursive structures cannot be a Node tree",
+        ),
+        (
+            "a: &a {b: *a}",
+            "ERR",
+            "recursive structures cannot be a Node tree",
+        ),
         ("!!binary aGk=", "ERR", "bytes have no Value"),
         ("a: !!binary |\n  aGk=\n", "ERR", "bytes have no Value"),
         ("!!set {a}", "ERR", "sets have no Value"),
@@ -1164,7 +1251,11 @@ mod tests {
     fn two_documents_are_refused() {
         let text = "a: 1\n---\nb: 2\n";
         let e = load_err(text);
-        assert!(e.message.contains("expected a single document"), "{}", e.message);
+        assert!(
+            e.message.contains("expected a single document"),
+            "{}",
+            e.message
+        );
         assert_eq!(source(text, e.span), "---");
     }
 
@@ -1239,6 +1330,7 @@ mod tests {
             ("a: b\tc\n", "\t"),
             ("a: \u{1}\n", "\u{1}"),
             ("...\n", "..."),
+            ("\u{feff}# c\n\n... # end\n", "..."),
         ];
         for (text, at) in cases {
             let e = load_err(text);
@@ -1251,10 +1343,7 @@ mod tests {
     fn duplicate_keys_keep_first_position_last_value_and_warn() {
         let text = "x: 1\ny: 2\nx: 3\n1: a\ntrue: b\n1.0: c\n";
         let doc = load_ok(text);
-        assert_eq!(
-            py_repr(&doc.root.value),
-            "{'x': 3, 'y': 2, 1: 'c'}"
-        );
+        assert_eq!(py_repr(&doc.root.value), "{'x': 3, 'y': 2, 1: 'c'}");
         let warned: Vec<(String, &str, &str)> = doc
             .warnings
             .iter()
@@ -1298,17 +1387,25 @@ mod tests {
         let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for level in 1..10 {
             let prev = format!("*a{}", level - 1);
-            let items = vec![prev.as_str(); 10].join(", ");
+            let items = [prev.as_str(); 10].join(", ");
             text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
         }
         let started = std::time::Instant::now();
         let e = load_err(&text);
         assert!(
-            e.message.contains("document too large after alias expansion"),
+            e.message
+                .contains("document too large after alias expansion"),
             "{}",
             e.message
         );
-        assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+        // About 0.1 s in a release build; unoptimised tests running in parallel on two
+        // cores get more room.
+        let limit = if cfg!(debug_assertions) { 5.0 } else { 1.0 };
+        assert!(
+            started.elapsed().as_secs_f64() < limit,
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
@@ -1340,7 +1437,11 @@ mod tests {
     fn aliases_cannot_nest_past_the_limit() {
         let half = MAX_DEPTH / 2 + 10;
         let anchored = format!("&a {}{}", "[".repeat(half), "]".repeat(half));
-        let text = format!("- {anchored}\n- {}*a{}\n", "[".repeat(half), "]".repeat(half));
+        let text = format!(
+            "- {anchored}\n- {}*a{}\n",
+            "[".repeat(half),
+            "]".repeat(half)
+        );
         assert!(load_err(&text).message.contains("nested deeper"));
     }
 

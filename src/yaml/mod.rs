@@ -135,3 +135,41 @@ impl Value {
         }
     }
 }
+
+/// The first character PyYAML's reader refuses (`check_printable`), with its byte offset.
+///
+/// Allowed: tab, line feed, carriage return, `' '..='~'`, U+0085, U+00A0..=U+D7FF,
+/// U+E000..=U+FFFD and U+10000 up. Scans bytes: of the refused characters above ASCII, the
+/// C1 controls are `C2 80..=9F` (less `C2 85`) and U+FFFE / U+FFFF are `EF BF BE` / `EF BF BF`.
+pub(crate) fn first_unprintable(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let at = bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' | b' '..=b'~' => false,
+        0xc2 => bytes.get(i + 1).is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
+        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
+        0x80..=0xff => false,
+        _ => true,
+    })?;
+    text.get(at..)?.chars().next().map(|c| (at, c))
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::first_unprintable;
+
+    /// The byte scan agrees with the character class on every character.
+    #[test]
+    fn byte_scan_matches_the_character_class() {
+        let printable = |c: char| {
+            matches!(c,
+                '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}'
+                | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        };
+        for c in (0..=0x11_0000u32).filter_map(char::from_u32) {
+            let text = format!("ab{c}cd");
+            let expected = (!printable(c)).then_some((2, c));
+            assert_eq!(first_unprintable(&text), expected, "U+{:04X}", c as u32);
+        }
+        assert_eq!(first_unprintable(""), None);
+    }
+}

@@ -472,8 +472,8 @@ fn py_float(text: &str) -> Result<f64, String> {
 /// `construct_yaml_timestamp`: a `Date` without a time, else a `DateTime`, both checked as
 /// Python's `datetime` checks them.
 fn construct_timestamp(text: &str) -> Result<Value, String> {
-    let caps = py_captures(&TIMESTAMP_PARTS, text)
-        .ok_or_else(|| format!("invalid timestamp {text:?}"))?;
+    let caps =
+        py_captures(&TIMESTAMP_PARTS, text).ok_or_else(|| format!("invalid timestamp {text:?}"))?;
     // Every group is ASCII digits of bounded length, so these cannot fail.
     let number = |name: &str| -> u32 {
         caps.name(name)
@@ -539,7 +539,7 @@ fn make_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
     if !(1..=12).contains(&month) {
         return Err("month must be in 1..12".to_owned());
     }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         2 if leap => 29,
         2 => 28,
@@ -831,8 +831,14 @@ pub(crate) mod tests {
         ("1E3", "'1E3'"),
         ("-1e3", "'-1e3'"),
         ("0e0", "'0e0'"),
-        ("170141183460469231731687303715884105727", "170141183460469231731687303715884105727"),
-        ("-170141183460469231731687303715884105728", "-170141183460469231731687303715884105728"),
+        (
+            "170141183460469231731687303715884105727",
+            "170141183460469231731687303715884105727",
+        ),
+        (
+            "-170141183460469231731687303715884105728",
+            "-170141183460469231731687303715884105728",
+        ),
         ("1.0", "1.0"),
         ("1.", "1.0"),
         ("-1.5", "-1.5"),
@@ -891,14 +897,38 @@ pub(crate) mod tests {
         ("2001-12-14", "datetime.date(2001, 12, 14)"),
         ("2001-1-1", "'2001-1-1'"),
         ("2001-01-1", "'2001-01-1'"),
-        ("2001-12-14t21:59:43.10-05:00", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
-        ("2001-12-14T21:59:43.10-05:00", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
-        ("2001-12-14 21:59:43.10 -5", "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))"),
-        ("2001-12-14\t21:59:43", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
-        ("2001-12-14 21:59:43.1234567Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, 123456, tzinfo=datetime.timezone.utc)"),
-        ("2001-12-14T21:59:43", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
-        ("2001-12-14   21:59:43 Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)"),
-        ("2001-12-14 21:59:43Z", "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)"),
+        (
+            "2001-12-14t21:59:43.10-05:00",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))",
+        ),
+        (
+            "2001-12-14T21:59:43.10-05:00",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))",
+        ),
+        (
+            "2001-12-14 21:59:43.10 -5",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))",
+        ),
+        (
+            "2001-12-14\t21:59:43",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43)",
+        ),
+        (
+            "2001-12-14 21:59:43.1234567Z",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 123456, tzinfo=datetime.timezone.utc)",
+        ),
+        (
+            "2001-12-14T21:59:43",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43)",
+        ),
+        (
+            "2001-12-14   21:59:43 Z",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)",
+        ),
+        (
+            "2001-12-14 21:59:43Z",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone.utc)",
+        ),
         ("2001-1-1 1:00:00", "datetime.datetime(2001, 1, 1, 1, 0)"),
         ("2001-1-1T1:00:00", "datetime.datetime(2001, 1, 1, 1, 0)"),
         ("2001-13-01", "ERR"),
@@ -912,23 +942,70 @@ pub(crate) mod tests {
         ("0001-01-01", "datetime.date(1, 1, 1)"),
         ("9999-12-31", "datetime.date(9999, 12, 31)"),
         ("2001-01-00", "ERR"),
+        (
+            "2001-12-14 21:59:43 +05:30",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))",
+        ),
+        (
+            "2001-12-14 21:59:43-8",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=57600)))",
+        ),
+        (
+            "2001-12-14T21:59:43.123+05:30",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 123000, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))",
+        ),
+        (
+            "2001-12-14 21:59:43.10",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 100000)",
+        ),
+        (
+            "2001-12-14 21:59:43.",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43)",
+        ),
         ("2001-01-01 24:00:00", "ERR"),
         ("2001-01-01 23:60:00", "ERR"),
         ("2001-01-01 23:59:60", "ERR"),
         ("2001-01-01 1:00:00+24", "ERR"),
-        ("2001-01-01 1:00:00+23:59", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=86340)))"),
-        ("2001-01-01 1:00:00-23:59", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=60)))"),
+        (
+            "2001-01-01 1:00:00+23:59",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=86340)))",
+        ),
+        (
+            "2001-01-01 1:00:00-23:59",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=60)))",
+        ),
         ("2001-01-01 1:00:00-23:60", "ERR"),
-        ("2001-01-01 1:00:00+05:99", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=23940)))"),
+        (
+            "2001-01-01 1:00:00+05:99",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=23940)))",
+        ),
         ("2001-01-01 1:00:00.", "datetime.datetime(2001, 1, 1, 1, 0)"),
-        ("2001-01-01 1:00:00+5:30", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))"),
-        ("2001-01-01 01:00:00 -00:00", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
-        ("2001-01-01 01:00:00 +00", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
+        (
+            "2001-01-01 1:00:00+5:30",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))",
+        ),
+        (
+            "2001-01-01 01:00:00 -00:00",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)",
+        ),
+        (
+            "2001-01-01 01:00:00 +00",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)",
+        ),
         ("2001-01-01T 1:00:00", "'2001-01-01T 1:00:00'"),
         ("2001-01-01 01:00:00 +0530", "'2001-01-01 01:00:00 +0530'"),
-        ("2001-12-14 21:59:43.000001", "datetime.datetime(2001, 12, 14, 21, 59, 43, 1)"),
-        ("2001-12-14 21:59:43.5", "datetime.datetime(2001, 12, 14, 21, 59, 43, 500000)"),
-        ("2001-12-14 21:59:43.0000009", "datetime.datetime(2001, 12, 14, 21, 59, 43)"),
+        (
+            "2001-12-14 21:59:43.000001",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 1)",
+        ),
+        (
+            "2001-12-14 21:59:43.5",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43, 500000)",
+        ),
+        (
+            "2001-12-14 21:59:43.0000009",
+            "datetime.datetime(2001, 12, 14, 21, 59, 43)",
+        ),
         ("20011-01-01", "'20011-01-01'"),
         ("2001-01-01Z", "'2001-01-01Z'"),
         ("2001-01-01 1:00", "'2001-01-01 1:00'"),
@@ -942,10 +1019,22 @@ pub(crate) mod tests {
         ("!", "ERR"),
         ("&", "ERR"),
         ("*", "ERR"),
-        ("170141183460469231731687303715884105728", "170141183460469231731687303715884105728"),
-        ("99999999999999999999999999999999999999999", "99999999999999999999999999999999999999999"),
-        ("-0b11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111", "-340282366920938463463374607431768211455"),
-        ("1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0", "1316217038422671360000000000000000000000"),
+        (
+            "170141183460469231731687303715884105728",
+            "170141183460469231731687303715884105728",
+        ),
+        (
+            "99999999999999999999999999999999999999999",
+            "99999999999999999999999999999999999999999",
+        ),
+        (
+            "-0b11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111",
+            "-340282366920938463463374607431768211455",
+        ),
+        (
+            "1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0",
+            "1316217038422671360000000000000000000000",
+        ),
         ("hello", "'hello'"),
         ("a b", "'a b'"),
         ("12 34", "'12 34'"),
@@ -963,14 +1052,26 @@ pub(crate) mod tests {
 
     /// Where this crate knowingly differs from PyYAML for a plain scalar.
     const PLAIN_DEVIATIONS: &[(&str, &str, &str)] = &[
-        ("170141183460469231731687303715884105728", "ERR", "beyond i128"),
-        ("99999999999999999999999999999999999999999", "ERR", "beyond i128"),
+        (
+            "170141183460469231731687303715884105728",
+            "ERR",
+            "beyond i128",
+        ),
+        (
+            "99999999999999999999999999999999999999999",
+            "ERR",
+            "beyond i128",
+        ),
         (
             "-0b11111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111",
             "ERR",
             "beyond i128",
         ),
-        ("1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0", "ERR", "beyond i128"),
+        (
+            "1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0",
+            "ERR",
+            "beyond i128",
+        ),
     ];
 
     #[test]
@@ -1029,7 +1130,11 @@ pub(crate) mod tests {
         ("!!timestamp", "2001-1-1", "datetime.date(2001, 1, 1)"),
         ("!!timestamp", "x", "ERR"),
         ("!!timestamp", "2001-01-01\n", "datetime.date(2001, 1, 1)"),
-        ("!!timestamp", "2001-01-01 1:00:00 Z", "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)"),
+        (
+            "!!timestamp",
+            "2001-01-01 1:00:00 Z",
+            "datetime.datetime(2001, 1, 1, 1, 0, tzinfo=datetime.timezone.utc)",
+        ),
         ("!!timestamp", "2001-02-29", "ERR"),
         ("!!str", "12", "'12'"),
         ("!!str", "", "''"),
@@ -1043,7 +1148,11 @@ pub(crate) mod tests {
         ("!", "*", "ERR"),
         ("!", "<<", "ERR"),
         ("!!binary", "aGk=", "b'hi'"),
-        ("!!int", "999999999999999999999999999999999999999999", "999999999999999999999999999999999999999999"),
+        (
+            "!!int",
+            "999999999999999999999999999999999999999999",
+            "999999999999999999999999999999999999999999",
+        ),
         ("!foo", "1", "ERR"),
         ("!!python/object:int", "1", "ERR"),
         ("!!seq", "a", "ERR"),

@@ -10,6 +10,7 @@
 
 mod cli;
 mod compile;
+mod diagnostics;
 mod postgres;
 mod reader;
 mod review;

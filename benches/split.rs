@@ -1,0 +1,140 @@
+//! Where `plotsql build` spends its time, stage by stage, on one repository.
+//!
+//! Not a criterion bench: it runs each stage a few times and prints the median, in
+//! milliseconds, as `stage<TAB>ms` lines (what `scripts/bench.sh` reads).
+//!
+//! ```text
+//! cargo bench --bench split -- [REPO] [RUNS]
+//! ```
+//!
+//! REPO defaults to `examples/demo`. A third argument, one of `yaml`, `read`, `sql`,
+//! `compile`, runs only that stage RUNS times (for `perf record`). The stages:
+//! - walk: listing every folder under `plots/` (one thread);
+//! - read: reading every file of `plots/` as text (one thread);
+//! - yaml: `plotsql::yaml::load` on every `.yaml` file (one thread);
+//! - markdown: the `specification.md` extraction on every spec (one thread);
+//! - validation: the rest of the frontend, lowering and checking values: `reader::read`
+//!   on one thread less the four stages above;
+//! - read_1t / read_2t: the whole frontend `reader::read` on one thread and on the default
+//!   thread pool (two threads on a two-core machine);
+//! - sql: `sql::statements` (rendering every literal);
+//! - script: `writer::script` (joining the statements);
+//! - write: writing the script to a file;
+//! - compile: `plotsql::compile`, everything but the write.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use plotsql::{BuildOptions, reader, sql, writer};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        std::hint::black_box(f());
+        samples.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    median(samples)
+}
+
+fn walk(dir: &Path, folders: &mut Vec<PathBuf>, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            folders.push(path.clone());
+            walk(&path, folders, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` passes `--bench`; skip flags.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let repo = PathBuf::from(args.first().map_or("examples/demo", String::as_str));
+    let runs: usize = args.get(1).map_or(Ok(5), |s| s.parse())?;
+    let plots = repo.join("plots");
+
+    let walk_ms = time(runs, || {
+        let (mut folders, mut files) = (Vec::new(), Vec::new());
+        walk(&plots, &mut folders, &mut files).map(|()| files.len())
+    });
+    let (mut folders, mut files) = (Vec::new(), Vec::new());
+    walk(&plots, &mut folders, &mut files)?;
+    let read_ms = time(runs, || {
+        files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).map(|t| t.len()).sum::<usize>()
+    });
+    let texts: Vec<(PathBuf, String)> =
+        files.iter().filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f.clone(), t))).collect();
+    let has_ext = |p: &Path, ext: &str| p.extension().is_some_and(|e| e == ext);
+    let yamls: Vec<&str> = texts.iter().filter(|(p, _)| has_ext(p, "yaml")).map(|(_, t)| t.as_str()).collect();
+    let mds: Vec<&str> = texts
+        .iter()
+        .filter(|(p, _)| p.file_name().is_some_and(|n| n == "specification.md" || n == "spec.md"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let options = BuildOptions::default();
+    if let Some(only) = args.get(2) {
+        let ms = match only.as_str() {
+            "yaml" => time(runs, || yamls.iter().filter(|t| plotsql::yaml::load(t).is_ok()).count()),
+            "read" => time(runs, || reader::read(&repo, &options.read)),
+            "sql" => {
+                let reading = reader::read(&repo, &options.read)?;
+                time(runs, || sql::statements(&reading.model, &options.sql))
+            }
+            _ => time(runs, || plotsql::compile(&repo, &options)),
+        };
+        println!("{only}\t{ms:.1}");
+        return Ok(());
+    }
+    let yaml_ms = time(runs, || yamls.iter().filter(|t| plotsql::yaml::load(t).is_ok()).count());
+    let md_ms = time(runs, || mds.iter().map(|t| reader::parse_markdown(t)).sum::<usize>());
+
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let read_1t = time(runs, || one.install(|| reader::read(&repo, &options.read)));
+    let read_2t = time(runs, || reader::read(&repo, &options.read));
+    let reading = reader::read(&repo, &options.read)?;
+    let sql_ms = time(runs, || sql::statements(&reading.model, &options.sql));
+    let statements = sql::statements(&reading.model, &options.sql)?;
+    let counts = writer::Counts {
+        languages: reading.model.catalog.languages.len(),
+        libraries: reading.model.catalog.libraries.len(),
+        specs: reading.model.specs.len(),
+        impls: reading.model.impls.len(),
+    };
+    let script_ms = time(runs, || writer::script(&statements, counts, &options.script));
+    let script = writer::script(&statements, counts, &options.script);
+    let out = std::env::temp_dir().join(format!("plotsql-split-{}.sql", std::process::id()));
+    let write_ms = time(runs, || std::fs::write(&out, &script));
+    let _ = std::fs::remove_file(&out);
+    let compile_ms = time(runs, || plotsql::compile(&repo, &options));
+
+    let validation = (read_1t - walk_ms - read_ms - yaml_ms - md_ms).max(0.0);
+    println!("# repository {} ({} files, {} specs, {} implementations)", repo.display(), files.len(), counts.specs, counts.impls);
+    println!("# stage\tms (median of {runs})");
+    for (name, ms) in [
+        ("walk", walk_ms),
+        ("read", read_ms),
+        ("yaml", yaml_ms),
+        ("markdown", md_ms),
+        ("validation", validation),
+        ("read_1t", read_1t),
+        ("read_2t", read_2t),
+        ("sql", sql_ms),
+        ("script", script_ms),
+        ("write", write_ms),
+        ("compile", compile_ms),
+    ] {
+        println!("{name}\t{ms:.1}");
+    }
+    Ok(())
+}
