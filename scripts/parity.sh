@@ -64,6 +64,21 @@ compare() { # label db
 }
 
 status=0
+
+# `plotsql schema` must be equal in effect to the reference DDL: same pg_dump of both.
+if [ -f "$parity/schema.sql" ] && command -v pg_dump >/dev/null; then
+  ours=$(new_db schema_ours)
+  ref="plotsql_parity_schema_ref_$$"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server" -c "CREATE DATABASE \"$ref\"" >/dev/null
+  dbs+=("$ref")
+  psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url "$ref")" -f "$parity/schema.sql" >/dev/null
+  if diff <(pg_dump -s -d "$(db_url "$ours")" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict') <(pg_dump -s -d "$(db_url "$ref")" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict') >"$work/schema.diff"; then
+    echo "parity [schema]: equal"
+  else
+    echo "parity [schema]: plotsql schema differs from $parity/schema.sql"; cat "$work/schema.diff"; status=1
+  fi
+fi
+
 db=$(new_db fresh)
 sync "$corpus" "$db"
 compare fresh "$db" || status=1
