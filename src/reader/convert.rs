@@ -76,6 +76,8 @@ fn scalar_text(field: &str, node: &Node) -> Result<Option<String>, Diagnostic> {
         Value::Null => Ok(None),
         Value::Bool(b) => Ok(Some(if *b { "true" } else { "false" }.to_owned())),
         Value::Int(i) => Ok(Some(i.to_string())),
+        // psycopg2 sends NaN as 'NaN'::float, which PostgreSQL casts to the text `NaN`.
+        Value::Float(f) if f.is_nan() => Ok(Some("NaN".to_owned())),
         Value::Float(f) => {
             if let Some(text) = python::float_as_numeric_text(*f).filter(|_| f.abs() < 1e16) {
                 return Ok(Some(text));
@@ -108,11 +110,22 @@ pub(crate) fn text_max(
     node: Option<&Node>,
     max: usize,
 ) -> Result<Option<String>, Diagnostic> {
-    let value = text(field, node)?;
-    if let (Some(s), Some(node)) = (&value, node) {
+    let mut value = text(field, node)?;
+    if let (Some(s), Some(node)) = (&mut value, node) {
+        fit_varchar(s, max);
         check_len(field, s, max, node.span)?;
     }
     Ok(value)
+}
+
+/// PostgreSQL's assignment to `varchar(max)`: a value whose characters past `max` are all
+/// spaces is cut to `max` silently (anything else is an error, see [`check_len`]).
+pub(crate) fn fit_varchar(s: &mut String, max: usize) {
+    if let Some((cut, _)) = s.char_indices().nth(max) {
+        if s[cut..].bytes().all(|b| b == b' ') {
+            s.truncate(cut);
+        }
+    }
 }
 
 /// Rejects a text longer than `max` characters.
@@ -349,6 +362,7 @@ pub(crate) fn text_list(field: &str, node: Option<&Node>) -> Result<Vec<Option<S
             "write one `- item` per line; a single string would be stored as a list of its characters",
         ));
     };
+    mixed_items(field, items)?;
     items
         .iter()
         .map(|item| match &item.value {
@@ -362,6 +376,38 @@ pub(crate) fn text_list(field: &str, node: Option<&Node>) -> Result<Vec<Option<S
             _ => scalar_text(field, item),
         })
         .collect()
+}
+
+/// The Python job's driver sends a list as `ARRAY[...]`, which PostgreSQL gives one element
+/// type: strings mixed with numbers fail there, and strings mixed with booleans or dates are
+/// converted to them (`'yes'` becomes `true`). Such lists depend on the driver, so they are
+/// an error; numbers of both kinds mix fine (they become `numeric`).
+fn mixed_items(field: &str, items: &[Node]) -> Result<(), Diagnostic> {
+    let class = |v: &Value| match v {
+        Value::Str(_) => Some("strings"),
+        Value::Int(_) | Value::Float(_) => Some("numbers"),
+        Value::Bool(_) => Some("booleans"),
+        Value::Date(_) => Some("dates"),
+        _ => None,
+    };
+    let mut first: Option<(&str, &Node)> = None;
+    for item in items {
+        let Some(c) = class(&item.value) else { continue };
+        match first {
+            None => first = Some((c, item)),
+            Some((f, _)) if f == c => {}
+            Some((f, _)) => {
+                return Err(Diagnostic::error(
+                    "plotsql::value::wrong_type",
+                    format!("`{field}` mixes {f} and {c}, which the database cannot store as one list of text"),
+                )
+                .at(item.span)
+                .label(format!("one of the {c}"))
+                .help("quote every item so all of them are strings"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// How timestamps inside a JSON column are treated.

@@ -159,6 +159,13 @@ pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic
 /// Reads a file as text the way Python's `read_text(encoding="utf-8")` does, or explains
 /// why it cannot be synced.
 pub(crate) fn read_text(root: &Root, path: &Path) -> Result<String, Diagnostic> {
+    let text = read_text_with_nul(root, path)?;
+    check_no_nul(&root.relative(path), text)
+}
+
+/// [`read_text`] without the NUL check, for files of which only parts are stored (the
+/// markdown: a NUL outside every extracted section reaches no column).
+pub(crate) fn read_text_with_nul(root: &Root, path: &Path) -> Result<String, Diagnostic> {
     let rel = root.relative(path);
     let file = fs::File::open(path).map_err(|e| io_diagnostic(&rel, &e))?;
     let meta = file.metadata().map_err(|e| io_diagnostic(&rel, &e))?;
@@ -181,7 +188,7 @@ pub(crate) fn read_text(root: &Root, path: &Path) -> Result<String, Diagnostic> 
     if bytes.len() as u64 > root.max_file_size {
         return Err(too_large(&rel, bytes.len() as u64, root.max_file_size));
     }
-    decode(&rel, bytes)
+    decode_utf8(&rel, bytes)
 }
 
 fn too_large(rel: &str, len: u64, limit: u64) -> Diagnostic {
@@ -197,6 +204,11 @@ fn too_large(rel: &str, len: u64, limit: u64) -> Diagnostic {
 
 /// UTF-8 decoding, the NUL check and universal newlines.
 pub(crate) fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    check_no_nul(rel, decode_utf8(rel, bytes)?)
+}
+
+/// UTF-8 decoding and universal newlines.
+fn decode_utf8(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -220,7 +232,11 @@ pub(crate) fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             .help("save the file as UTF-8"));
         }
     };
-    let text = universal_newlines(text);
+    Ok(universal_newlines(text))
+}
+
+/// Rejects a text holding a NUL character, which PostgreSQL cannot store.
+pub(crate) fn check_no_nul(rel: &str, text: String) -> Result<String, Diagnostic> {
     if let Some(pos) = text.find('\0') {
         return Err(Diagnostic::error(
             "plotsql::text::nul",

@@ -114,7 +114,7 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
         );
     }
     let md_rel = root.relative(&md_path);
-    let md_text = match files::read_text(root, &md_path) {
+    let md_text = match files::read_text_with_nul(root, &md_path) {
         Ok(t) => t,
         Err(d) => {
             // Carry on with an empty text, so the rest of the folder is checked too; the
@@ -124,6 +124,17 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
         }
     };
     let md = markdown::parse(&md_text);
+    // Only the extracted title and sections are stored: a NUL elsewhere is harmless.
+    if md_text.contains('\0') {
+        let stored = md.title.iter().map(|(t, _)| t.as_str()).chain([md.description.as_str()]).chain(
+            md.applications.iter().chain(&md.data).chain(&md.notes).map(String::as_str),
+        );
+        if stored.into_iter().any(|s| s.contains('\0')) {
+            if let Err(d) = files::check_no_nul(&md_rel, md_text.clone()) {
+                out.report(&md_rel, None, d);
+            }
+        }
+    }
 
     // Spec-level YAML: counts only as a non-empty mapping holding spec_id or specification_id.
     let meta = match load_yaml(root, &mut out, dir, &["specification.yaml", "metadata.yaml"]) {

@@ -17,6 +17,21 @@ pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Res
         .label("unprintable character")
         .help("remove the character, or write it as an escape inside a double-quoted string"));
     }
+    // PyYAML's scanner takes NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR for line breaks
+    // (YAML 1.1); the YAML 1.2 parser does not, so the two would read different values.
+    if let Some((pos, c)) = text.char_indices().find(|&(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')) {
+        return Err(Diagnostic::error(
+            "plotsql::yaml::unprintable",
+            format!(
+                "`{rel}` contains U+{:04X}, which YAML 1.1 reads as a line break, so its values would not load as written",
+                c as u32
+            ),
+        )
+        .in_file(rel.to_owned())
+        .at(Span::new(pos, pos + c.len_utf8()))
+        .label("Unicode line break")
+        .help(format!("write it as the escape `\\u{:04X}` inside a double-quoted string, or use a plain newline", c as u32)));
+    }
     match yaml::load(text) {
         Ok(doc) => {
             for w in doc.warnings {

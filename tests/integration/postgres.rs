@@ -84,7 +84,7 @@ fn fresh_sync_of_the_demo_stores_every_rule() {
 
     let oldest = impl_row(&d, "scatter-basic", "python", "plotly");
     assert_eq!(oldest["quality_score"], 100.0, "'1e2' is a string that float() reads");
-    assert_eq!(oldest["review_strengths"], json!(["Hover shows both values", "3.1"]));
+    assert_eq!(oldest["review_strengths"], json!(["Hover shows both values", "Renders in 3.10 s"]));
     assert_eq!(oldest["generated_by"], "demo-generator");
 
     let heat_impl = impl_row(&d, "heatmap-basic", "python", "matplotlib");

@@ -250,12 +250,13 @@ fn json_columns_keep_yaml_types_and_tags_turn_datetimes_into_text() {
 fn text_columns_store_scalars_as_postgresql_casts_them() {
     let i = one_impl(&[(
         "plots/s/metadata/python/matplotlib.yaml",
-        "library: matplotlib\npython_version: 3.10\nlibrary_version: 2024-01-02\ngenerated_by: true\nreview:\n  strengths: [1, 2.50, no, ~, 2025-01-01]\n",
+        "library: matplotlib\npython_version: 3.10\nlibrary_version: 2024-01-02\ngenerated_by: true\nreview:\n  strengths: [no, ~, yes]\n  weaknesses: [2025-01-01]\n",
     )]);
     assert_eq!(i.python_version.as_deref(), Some("3.1"));
     assert_eq!(i.library_version.as_deref(), Some("2024-01-02"));
     assert_eq!(i.generated_by.as_deref(), Some("true"));
-    assert_eq!(i.review_strengths, [Some("1".into()), Some("2.5".into()), Some("false".into()), None, Some("2025-01-01".into())]);
+    assert_eq!(i.review_strengths, [Some("false".into()), None, Some("true".into())]);
+    assert_eq!(i.review_weaknesses, [Some("2025-01-01".into())]);
 }
 
 #[test]
@@ -269,4 +270,57 @@ fn integer_columns_read_strings_as_postgresql_does() {
         ("plots/s/metadata/python/matplotlib.yaml", "library: matplotlib\nworkflow_run: 0o17\n"),
     ]);
     assert!(r.diagnostics.has_errors(), "`0o17` is a string that is no integer literal");
+}
+
+#[test]
+fn lists_mixing_strings_with_other_scalars_are_refused() {
+    let list = |v: &str| reading(&[
+        ("plots/s/specification.md", "# s: S\n"),
+        ("plots/s/implementations/python/matplotlib.py", "x\n"),
+        ("plots/s/metadata/python/matplotlib.yaml", &format!("library: matplotlib\nreview:\n  strengths: {v}\n")),
+    ]);
+    for mixed in ["['Clean code', 5]", "[1, true]", "['yes', true]", "['Jan 5', 2025-01-10]"] {
+        assert_eq!(codes(&list(mixed)), ["plotsql::value::wrong_type"], "{mixed}");
+    }
+    let numbers = list("[1, 2.50, ~]");
+    assert!(!numbers.diagnostics.has_errors());
+    assert_eq!(numbers.model.impls[0].review_strengths, [Some("1".into()), Some("2.5".into()), None]);
+}
+
+#[test]
+fn varchar_limits_cut_trailing_spaces_as_postgresql_does() {
+    let long = format!("{}{}", "g".repeat(99), "   ");
+    let i = one_impl(&[("plots/s/metadata/python/matplotlib.yaml", &format!("library: matplotlib\ngenerated_by: '{long}'\n"))]);
+    assert_eq!(i.generated_by.as_deref(), Some(&long[..100]));
+    let r = reading(&[
+        ("plots/s/specification.md", "# s: S\n"),
+        ("plots/s/implementations/python/matplotlib.py", "x\n"),
+        ("plots/s/metadata/python/matplotlib.yaml", &format!("library: matplotlib\ngenerated_by: '{}x'\n", "g".repeat(100))),
+    ]);
+    assert_eq!(codes(&r), ["plotsql::value::too_long"]);
+}
+
+#[test]
+fn nan_in_a_text_column_is_stored_as_postgresql_casts_it() {
+    let i = one_impl(&[("plots/s/metadata/python/matplotlib.yaml", "library: matplotlib\npython_version: .nan\n")]);
+    assert_eq!(i.python_version.as_deref(), Some("NaN"));
+}
+
+#[test]
+fn nul_in_markdown_matters_only_inside_stored_sections() {
+    let m = model(&[("plots/s/specification.md", "# s: S\n\nfree text \0 here\n\n## Notes\n\n- a note\n")]);
+    assert_eq!(m.specs[0].notes, [Some("a note".into())]);
+    let r = reading(&[("plots/s/specification.md", "# s: S\n\n## Notes\n\n- a \0 note\n")]);
+    assert_eq!(codes(&r), ["plotsql::text::nul"]);
+}
+
+#[test]
+fn unicode_line_breaks_in_yaml_are_refused() {
+    for c in ['\u{85}', '\u{2028}', '\u{2029}'] {
+        let r = reading(&[
+            ("plots/s/specification.md", "# s: S\n"),
+            ("plots/s/specification.yaml", &format!("spec_id: s\nsuggested: a{c}b\n")),
+        ]);
+        assert_eq!(codes(&r), ["plotsql::yaml::unprintable"], "U+{:04X}", c as u32);
+    }
 }
