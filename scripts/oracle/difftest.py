@@ -246,7 +246,34 @@ def catalog(g: Gen) -> str:
     return "\n".join(lines) + "\n"
 
 
+MD_TOKENS = ["#", "##", "###", "# ", "## ", " ", "  ", "\n", "\n", "\n", "\n\n", "\t", "\u2003", "\u00a0",
+             "\u3000", "Description", "Data", "Notes", "Applications", "- ", "* ", "-", "*", "x", "id", "a-b",
+             ":", ": ", "ü", "\u2028", "\x0b", "\x0c", "\x1c", "\x85", "_", "é", "e\u0301", "\u00b2", "```",
+             "Title", "\ufeff", "\u200b", "\U0001F600", "\u0660", "\u1680", "\r\n", "\r"]
+
+
+def random_iso(g: Gen) -> str:
+    """A random string in (or near) the shapes datetime.fromisoformat reads."""
+    date = g.pick(["2025-01-10", "20250110", "2025-W02", "2025-W02-3", "2025W023", "2025W02", "2025-001",
+                   "2024-02-29", "2025-02-29", "2025-1-10", "0001-01-01", "9999-12-31", "2025-12-31", "2025-01"])
+    if g.chance(0.2):
+        return date
+    sep = g.pick(["T", "t", " ", "_", "x", "", "TT", "\u00e9", "-"])
+    time = g.pick(["10", "1020", "10:20", "102030", "10:20:30", "10:20:30.1", "10:20:30.123456", "10:20:30,5",
+                   "10:20:30.1234567", "10:20:30.", "10:2", "1", "23:59:59.999999", "24", "24:00", "00:00:00",
+                   "10:20:30.12", "102030.5", "10:60", "10:20:61", "10:20:30.123"])
+    tz = g.pick(["", "", "Z", "+05", "+0530", "+05:30", "-00:00", "+05:30:15", "+05:30:15.5", "z", " Z", "+24:00",
+                 "-23:59", "+053015", "+05:30:15.123456", "ZZ", "+5", "+05:3", "Z+01:00", "-0000"])
+    return date + sep + time + tz
+
+
+def fuzz_markdown(g: Gen) -> str:
+    return "".join(g.pick(MD_TOKENS) for _ in range(g.rng.randint(3, 60)))
+
+
 def markdown(g: Gen, spec_id: str) -> str:
+    if g.chance(0.25):
+        return fuzz_markdown(g)
     parts = []
     if g.odd():
         parts.append("\ufeff")
@@ -314,8 +341,10 @@ def impl_meta_items(g: Gen, spec_id: str, lib: str, with_library=True) -> list:
         items.append(("library", ("s", q(lib) if not g.odd() else g.pick([lib, "~", "''", "other"]))))
     items.append(("specification_id", ("s", spec_id)))
     fields = [
-        ("created", lambda: ("s", g.pick(TS)) if g.odd() else ("s", "'2025-01-10T10:00:00Z'")),
-        ("updated", lambda: ("s", g.pick(TS)) if g.odd() else ("s", "'2025-02-01T08:15:30.250000Z'")),
+        ("created", lambda: ("s", g.pick(TS) if g.chance(0.5) else q(random_iso(g))) if g.odd() or g.chance(0.2)
+         else ("s", "'2025-01-10T10:00:00Z'")),
+        ("updated", lambda: ("s", g.pick(TS) if g.chance(0.5) else q(random_iso(g))) if g.odd() or g.chance(0.2)
+         else ("s", "'2025-02-01T08:15:30.250000Z'")),
         ("generated_by", lambda: g.text_value("claude-opus")),
         ("workflow_run", lambda: ("s", g.pick(INTISH)) if g.odd() else ("s", "23097477556")),
         ("issue", lambda: ("s", g.pick(INTISH)) if g.odd() else ("s", "4663")),
@@ -405,7 +434,8 @@ def spec_meta_items(g: Gen, spec_id: str) -> list:
                         ("s", q(" padded title ")), ("s", "[a]"), t])
         items.append(("title", t))
     if g.chance(0.7):
-        items.append(("created", ("s", g.pick(TS)) if g.odd() else ("s", "'2026-03-07T20:31:52Z'")))
+        items.append(("created", ("s", g.pick(TS)) if g.odd() else ("s", q(random_iso(g)) if g.chance(0.3)
+                                                                    else "'2026-03-07T20:31:52Z'")))
     if g.chance(0.7):
         items.append(("updated", ("s", g.pick(TS)) if g.odd() else ("s", "~")))
     if g.chance(0.7):
