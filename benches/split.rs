@@ -42,6 +42,72 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
     median(samples)
 }
 
+/// Heap bytes of a string as glibc's malloc holds it (16-byte steps, 32 at least).
+fn heap(capacity: usize) -> usize {
+    if capacity == 0 {
+        0
+    } else {
+        (capacity + 8).div_ceil(16).max(2) * 16
+    }
+}
+
+fn json_bytes(j: &plotsql::ir::Json) -> usize {
+    use plotsql::ir::Json;
+    match j {
+        Json::Null | Json::Bool(_) => 0,
+        Json::Number(s) | Json::String(s) => heap(s.capacity()),
+        Json::Array(items) => {
+            heap(items.capacity() * std::mem::size_of::<Json>())
+                + items.iter().map(json_bytes).sum::<usize>()
+        }
+        Json::Object(entries) => {
+            heap(entries.capacity() * std::mem::size_of::<(String, Json)>())
+                + entries
+                    .iter()
+                    .map(|(k, v)| heap(k.capacity()) + json_bytes(v))
+                    .sum::<usize>()
+        }
+    }
+}
+
+/// Estimated heap bytes of the model: (text fields, JSON trees).
+fn model_bytes(m: &plotsql::ir::Model) -> (usize, usize) {
+    let opt = |s: &Option<String>| s.as_ref().map_or(0, |s| heap(s.capacity()));
+    let list = |l: &Vec<Option<String>>| heap(l.capacity() * 24) + l.iter().map(opt).sum::<usize>();
+    let oj = |j: &Option<plotsql::ir::Json>| j.as_ref().map_or(0, json_bytes);
+    let mut text = heap(m.impls.capacity() * std::mem::size_of::<plotsql::ir::Impl>());
+    let mut json = 0;
+    for i in &m.impls {
+        text += heap(i.code.capacity())
+            + heap(i.spec_id.capacity())
+            + heap(i.language_id.capacity())
+            + heap(i.library_id.capacity());
+        for s in [
+            &i.preview_url_light,
+            &i.preview_url_dark,
+            &i.preview_html_light,
+            &i.preview_html_dark,
+            &i.python_version,
+            &i.library_version,
+            &i.generated_by,
+            &i.review_image_description,
+        ] {
+            text += opt(s);
+        }
+        text += list(&i.review_strengths) + list(&i.review_weaknesses);
+        json += oj(&i.review_criteria_checklist) + oj(&i.impl_tags);
+    }
+    for s in &m.specs {
+        text += heap(s.id.capacity())
+            + heap(s.title.capacity())
+            + heap(s.description.capacity())
+            + opt(&s.suggested);
+        text += list(&s.applications) + list(&s.data) + list(&s.notes);
+        json += oj(&s.tags);
+    }
+    (text, json)
+}
+
 fn walk(dir: &Path, folders: &mut Vec<PathBuf>, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
@@ -59,7 +125,10 @@ fn walk(dir: &Path, folders: &mut Vec<PathBuf>, files: &mut Vec<PathBuf>) -> std
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `cargo bench` passes `--bench`; skip flags.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let repo = PathBuf::from(args.first().map_or("examples/demo", String::as_str));
     let runs: usize = args.get(1).map_or(Ok(5), |s| s.parse())?;
     let plots = repo.join("plots");
@@ -70,22 +139,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let (mut folders, mut files) = (Vec::new(), Vec::new());
     walk(&plots, &mut folders, &mut files)?;
-    let read_ms = time(runs, || {
-        files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).map(|t| t.len()).sum::<usize>()
-    });
-    let texts: Vec<(PathBuf, String)> =
-        files.iter().filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f.clone(), t))).collect();
-    let has_ext = |p: &Path, ext: &str| p.extension().is_some_and(|e| e == ext);
-    let yamls: Vec<&str> = texts.iter().filter(|(p, _)| has_ext(p, "yaml")).map(|(_, t)| t.as_str()).collect();
-    let mds: Vec<&str> = texts
-        .iter()
-        .filter(|(p, _)| p.file_name().is_some_and(|n| n == "specification.md" || n == "spec.md"))
-        .map(|(_, t)| t.as_str())
-        .collect();
     let options = BuildOptions::default();
     if let Some(only) = args.get(2) {
         let ms = match only.as_str() {
-            "yaml" => time(runs, || yamls.iter().filter(|t| plotsql::yaml::load(t).is_ok()).count()),
+            "yaml" => {
+                let texts: Vec<String> = files
+                    .iter()
+                    .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+                    .filter_map(|f| std::fs::read_to_string(f).ok())
+                    .collect();
+                time(runs, || {
+                    texts
+                        .iter()
+                        .filter(|t| plotsql::yaml::load(t).is_ok())
+                        .count()
+                })
+            }
             "read" => time(runs, || reader::read(&repo, &options.read)),
             "sql" => {
                 let reading = reader::read(&repo, &options.read)?;
@@ -96,8 +165,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{only}\t{ms:.1}");
         return Ok(());
     }
-    let yaml_ms = time(runs, || yamls.iter().filter(|t| plotsql::yaml::load(t).is_ok()).count());
-    let md_ms = time(runs, || mds.iter().map(|t| reader::parse_markdown(t)).sum::<usize>());
+    let read_ms = time(runs, || {
+        files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .map(|t| t.len())
+            .sum::<usize>()
+    });
+    let texts: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok().map(|t| (f.clone(), t)))
+        .collect();
+    let has_ext = |p: &Path, ext: &str| p.extension().is_some_and(|e| e == ext);
+    let yamls: Vec<&str> = texts
+        .iter()
+        .filter(|(p, _)| has_ext(p, "yaml"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let mds: Vec<&str> = texts
+        .iter()
+        .filter(|(p, _)| {
+            p.file_name()
+                .is_some_and(|n| n == "specification.md" || n == "spec.md")
+        })
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let yaml_ms = time(runs, || {
+        yamls
+            .iter()
+            .filter(|t| plotsql::yaml::load(t).is_ok())
+            .count()
+    });
+    let md_ms = time(runs, || {
+        mds.iter().map(|t| reader::parse_markdown(t)).sum::<usize>()
+    });
 
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let read_1t = time(runs, || one.install(|| reader::read(&repo, &options.read)));
@@ -111,15 +212,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         specs: reading.model.specs.len(),
         impls: reading.model.impls.len(),
     };
-    let script_ms = time(runs, || writer::script(&statements, counts, &options.script));
+    let script_ms = time(runs, || {
+        writer::script(&statements, counts, &options.script)
+    });
     let script = writer::script(&statements, counts, &options.script);
     let out = std::env::temp_dir().join(format!("plotsql-split-{}.sql", std::process::id()));
     let write_ms = time(runs, || std::fs::write(&out, &script));
     let _ = std::fs::remove_file(&out);
     let compile_ms = time(runs, || plotsql::compile(&repo, &options));
 
+    let (text_bytes, json_bytes) = model_bytes(&reading.model);
+    println!(
+        "# model heap (estimate): text {:.1} MB, JSON {:.1} MB; statements {:.1} MB; script {:.1} MB",
+        text_bytes as f64 / 1e6,
+        json_bytes as f64 / 1e6,
+        statements.iter().map(|s| s.sql.capacity()).sum::<usize>() as f64 / 1e6,
+        script.len() as f64 / 1e6
+    );
     let validation = (read_1t - walk_ms - read_ms - yaml_ms - md_ms).max(0.0);
-    println!("# repository {} ({} files, {} specs, {} implementations)", repo.display(), files.len(), counts.specs, counts.impls);
+    println!(
+        "# repository {} ({} files, {} specs, {} implementations)",
+        repo.display(),
+        files.len(),
+        counts.specs,
+        counts.impls
+    );
     println!("# stage\tms (median of {runs})");
     for (name, ms) in [
         ("walk", walk_ms),

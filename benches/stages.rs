@@ -17,7 +17,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plotsql::{BuildOptions, reader, sql, writer};
 
 fn repo() -> PathBuf {
-    std::env::var_os("PLOTSQL_BENCH_REPO").map_or_else(|| PathBuf::from("examples/demo"), PathBuf::from)
+    std::env::var_os("PLOTSQL_BENCH_REPO")
+        .map_or_else(|| PathBuf::from("examples/demo"), PathBuf::from)
 }
 
 fn stages(c: &mut Criterion) {
@@ -41,20 +42,36 @@ fn stages(c: &mut Criterion) {
     let bytes = writer::script(&statements, counts, &options.script).len() as u64;
 
     let mut g = c.benchmark_group("stages");
-    g.sample_size(10).measurement_time(Duration::from_secs(5)).throughput(Throughput::Bytes(bytes));
-    g.bench_function("reader::read", |b| b.iter(|| reader::read(black_box(&repo), &options.read)));
-    g.bench_function("sql::statements", |b| b.iter(|| sql::statements(black_box(m), &options.sql)));
-    g.bench_function("writer::script", |b| b.iter(|| writer::script(black_box(&statements), counts, &options.script)));
-    g.bench_function("compile", |b| b.iter(|| plotsql::compile(black_box(&repo), &options)));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(bytes));
+    g.bench_function("reader::read", |b| {
+        b.iter(|| reader::read(black_box(&repo), &options.read))
+    });
+    g.bench_function("sql::statements", |b| {
+        b.iter(|| sql::statements(black_box(m), &options.sql))
+    });
+    g.bench_function("writer::script", |b| {
+        b.iter(|| writer::script(black_box(&statements), counts, &options.script))
+    });
+    g.bench_function("compile", |b| {
+        b.iter(|| plotsql::compile(black_box(&repo), &options))
+    });
     g.finish();
 
     // YAML loading alone, on every YAML file of the repository.
     let yamls: Vec<String> = walk_yaml(&repo.join("plots"));
     let total: usize = yamls.iter().map(String::len).sum();
     let mut g = c.benchmark_group("yaml");
-    g.sample_size(10).throughput(Throughput::Bytes(total as u64));
+    g.sample_size(10)
+        .throughput(Throughput::Bytes(total as u64));
     g.bench_function("load all", |b| {
-        b.iter(|| yamls.iter().filter(|t| plotsql::yaml::load(black_box(t)).is_ok()).count());
+        b.iter(|| {
+            yamls
+                .iter()
+                .filter(|t| plotsql::yaml::load(black_box(t)).is_ok())
+                .count()
+        });
     });
     g.finish();
 }
@@ -63,7 +80,9 @@ fn walk_yaml(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 pub enum Error {
     /// The repository folder does not exist or is not a folder.
     #[error("repository `{}` not found or not a folder", path.display())]
-    #[diagnostic(code(plotsql::repo::not_found), help("pass the folder that holds `plotsql.yaml` and `plots/`"))]
+    #[diagnostic(
+        code(plotsql::repo::not_found),
+        help("pass the folder that holds `plotsql.yaml` and `plots/`")
+    )]
     RepoNotFound {
         /// The path given.
         path: PathBuf,
@@ -23,6 +26,9 @@ pub enum Error {
     },
     /// A statement could not be built; a bug in plotsql.
     #[error("internal error: {0}")]
-    #[diagnostic(code(plotsql::internal), help("please report this with the repository that caused it"))]
+    #[diagnostic(
+        code(plotsql::internal),
+        help("please report this with the repository that caused it")
+    )]
     Internal(String),
 }

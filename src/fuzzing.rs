@@ -94,11 +94,11 @@ pub fn metadata(text: &str) -> Metadata {
     };
     out.loaded = true;
     convert_all(&root, &mut out);
-    if let Some(implementations) = root.get("implementations") {
-        if let crate::yaml::Value::Map(entries) = &implementations.value {
-            for (_, node) in entries {
-                convert_all(node, &mut out);
-            }
+    if let Some(implementations) = root.get("implementations")
+        && let crate::yaml::Value::Map(entries) = &implementations.value
+    {
+        for (_, node) in entries {
+            convert_all(node, &mut out);
         }
     }
     out
@@ -109,8 +109,14 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         Some(cur) if cur.value.is_truthy() => cur,
         _ => m,
     };
-    let empty = Node { value: crate::yaml::Value::Map(Vec::new()), span: crate::source::Span::default() };
-    let review = m.get("review").filter(|r| matches!(r.value, crate::yaml::Value::Map(_))).unwrap_or(&empty);
+    let empty = Node {
+        value: crate::yaml::Value::Map(Vec::new()),
+        span: crate::source::Span::default(),
+    };
+    let review = m
+        .get("review")
+        .filter(|r| matches!(r.value, crate::yaml::Value::Map(_)))
+        .unwrap_or(&empty);
     let cm = |key: &str| convert::or(c.get(key), m.get(key));
     let text = |r: Result<Option<String>, Diagnostic>, out: &mut Metadata| match r {
         Ok(Some(s)) => {
@@ -120,15 +126,27 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         Ok(None) => {}
         Err(d) => out.diagnostics.push(d),
     };
-    for key in ["preview_url_light", "preview_url", "preview_url_dark", "preview_html_light", "preview_html_dark"] {
+    for key in [
+        "preview_url_light",
+        "preview_url",
+        "preview_url_dark",
+        "preview_html_light",
+        "preview_html_dark",
+    ] {
         text(convert::text(key, m.get(key)), out);
     }
     for key in ["python_version", "library_version", "title"] {
         text(convert::text(key, cm(key)), out);
     }
-    text(convert::text_max("generated_by", cm("generated_by"), 100), out);
+    text(
+        convert::text_max("generated_by", cm("generated_by"), 100),
+        out,
+    );
     text(convert::text_max("suggested", m.get("suggested"), 100), out);
-    text(convert::text("review.image_description", review.get("image_description")), out);
+    text(
+        convert::text("review.image_description", review.get("image_description")),
+        out,
+    );
     for key in ["strengths", "weaknesses"] {
         match convert::text_list(key, review.get(key)) {
             Ok(items) => {
@@ -144,7 +162,11 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         }
     }
     let reads = [
-        convert::timestamp("generated_at", convert::or(c.get("generated_at"), m.get("created"))).warning,
+        convert::timestamp(
+            "generated_at",
+            convert::or(c.get("generated_at"), m.get("created")),
+        )
+        .warning,
         convert::timestamp("updated", m.get("updated")).warning,
         convert::timestamp("created", m.get("created")).warning,
         convert::quality_score("quality_score", cm("quality_score")).warning,
@@ -155,7 +177,11 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         Err(d) => out.diagnostics.push(d),
     }
     let jsons = [
-        convert::json("review.criteria_checklist", review.get("criteria_checklist"), JsonMode::Strict),
+        convert::json(
+            "review.criteria_checklist",
+            review.get("criteria_checklist"),
+            JsonMode::Strict,
+        ),
         convert::json("impl_tags", m.get("impl_tags"), JsonMode::Strict),
         convert::json("tags", m.get("tags"), JsonMode::Tags),
     ];

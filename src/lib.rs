@@ -76,9 +76,13 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
         );
     }
     if reading.diagnostics.has_errors() {
-        return Ok(Build { reading, script: None });
+        return Ok(Build {
+            reading,
+            script: None,
+        });
     }
-    let statements = sql::statements(&reading.model, &options.sql).map_err(|e| Error::Internal(e.to_string()))?;
+    let statements = sql::statements(&reading.model, &options.sql)
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let m = &reading.model;
     let counts = writer::Counts {
         languages: m.catalog.languages.len(),
@@ -87,5 +91,8 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
         impls: m.impls.len(),
     };
     let script = writer::script(&statements, counts, &options.script);
-    Ok(Build { reading, script: Some(script) })
+    Ok(Build {
+        reading,
+        script: Some(script),
+    })
 }

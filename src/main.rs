@@ -50,7 +50,9 @@ enum Command {
         "  1  the repository has errors\n  2  usage or I/O failure"))]
     Check(CommonArgs),
     /// Print the target schema (DDL) for a new, empty database.
-    #[command(after_help = "Example:\n  plotsql schema | psql -X -v ON_ERROR_STOP=1 -d \"$DATABASE_URL\"")]
+    #[command(
+        after_help = "Example:\n  plotsql schema | psql -X -v ON_ERROR_STOP=1 -d \"$DATABASE_URL\""
+    )]
     Schema,
 }
 
@@ -126,7 +128,12 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
             Ok(exit(&build))
         }
         Command::Build(args) => {
-            let mut options = options(&args.common, args.chunk_size as usize, args.plan, args.allow_empty);
+            let mut options = options(
+                &args.common,
+                args.chunk_size as usize,
+                args.plan,
+                args.allow_empty,
+            );
             options.script.max_delete = args.max_delete;
             let build = plotsql::compile(&args.common.repo, &options)?;
             report(&build, args.common.message_format);
@@ -140,9 +147,17 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
 
 fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) -> BuildOptions {
     BuildOptions {
-        read: reader::ReadOptions { max_file_size: args.max_file_size },
-        sql: sql::SqlOptions { chunk_size, ..sql::SqlOptions::default() },
-        script: writer::ScriptOptions { plan, max_delete: None },
+        read: reader::ReadOptions {
+            max_file_size: args.max_file_size,
+        },
+        sql: sql::SqlOptions {
+            chunk_size,
+            ..sql::SqlOptions::default()
+        },
+        script: writer::ScriptOptions {
+            plan,
+            max_delete: None,
+        },
         strict: args.strict,
         allow_empty,
     }
@@ -167,23 +182,36 @@ fn report(build: &plotsql::Build, format: Format) {
 }
 
 fn exit(build: &plotsql::Build) -> ExitCode {
-    if build.reading.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if build.reading.diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Writes the script to stdout, or atomically to `path` (a temporary file renamed over it).
 fn write_output(path: Option<&Path>, script: &str) -> Result<(), plotsql::Error> {
     fn io(path: &Path) -> impl Fn(std::io::Error) -> plotsql::Error + '_ {
-        move |source| plotsql::Error::Io { path: path.to_path_buf(), source }
+        move |source| plotsql::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
     match path {
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(script.as_bytes()).map_err(io(Path::new("<stdout>")))?;
+            out.write_all(script.as_bytes())
+                .map_err(io(Path::new("<stdout>")))?;
             out.flush().map_err(io(Path::new("<stdout>")))
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = path.file_name().map_or_else(|| "script".into(), |n| n.to_string_lossy().into_owned());
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map_or_else(|| "script".into(), |n| n.to_string_lossy().into_owned());
             let tmp = dir.join(format!(".{name}.plotsql-tmp"));
             std::fs::write(&tmp, script).map_err(io(&tmp))?;
             std::fs::rename(&tmp, path).map_err(io(path))

@@ -5,7 +5,8 @@
 //!    reads everything after it as UTF-8 whatever the client encoding was;
 //! 2. one query string (round trip 2): the rest of the session settings, `BEGIN`, a
 //!    transaction-scoped advisory lock that serialises concurrent syncs, the report table,
-//!    every statement, the optional `--max-delete` guard, `COMMIT` and the change report.
+//!    the completion guard (a script cut short cannot commit), every statement, the optional
+//!    `--max-delete` guard, the completion mark, `COMMIT` and the change report.
 //!    The statements are joined with psql's `\;`, which makes psql send them together;
 //!    the server runs them in order and stops at the first error, which aborts the
 //!    transaction, so nothing is written.
@@ -46,6 +47,20 @@ const REPORT_QUERY: &str = "SELECT \"tbl\" AS \"table\", sum(\"inserted\") AS \"
 sum(\"unchanged\") AS \"unchanged\", sum(\"deleted\") AS \"deleted\" FROM pg_temp.plotsql_report \
 GROUP BY \"tbl\" ORDER BY min(\"ord\")";
 
+/// Makes a script cut short unable to commit. psql sends what it has read at the end of its
+/// input, and `psql -1` then commits it: a truncated file would commit the statements before
+/// the cut. Row 1 needs row 2, which only [`COMPLETION_MARK`], just before `COMMIT`, adds;
+/// the check is deferred to commit time, so any commit before that mark fails and rolls
+/// back. (Plan mode never adds the mark: it never commits.)
+const COMPLETION_GUARD: &str = "-- A script cut short cannot commit (not even under `psql -1`): see the last statement.\n\
+DROP TABLE IF EXISTS pg_temp.plotsql_complete \\;\n\
+CREATE TABLE pg_temp.plotsql_complete (\"step\" int PRIMARY KEY, \"needs\" int REFERENCES pg_temp.plotsql_complete \
+DEFERRABLE INITIALLY DEFERRED) \\;\n\
+INSERT INTO pg_temp.plotsql_complete VALUES (1, 2) \\;\n";
+
+/// The last statement before `COMMIT`: the script was read to its end.
+const COMPLETION_MARK: &str = "INSERT INTO pg_temp.plotsql_complete VALUES (2, NULL) \\;\n";
+
 /// The whole script.
 #[must_use]
 pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions) -> String {
@@ -59,7 +74,9 @@ pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions)
         counts.languages, counts.libraries, counts.specs, counts.impls
     );
     if options.plan {
-        out.push_str("-- Plan mode: the transaction is rolled back at the end; nothing is changed.\n");
+        out.push_str(
+            "-- Plan mode: the transaction is rolled back at the end; nothing is changed.\n",
+        );
     }
     out.push_str(
         "\n\\set ON_ERROR_STOP on\n\
@@ -82,8 +99,15 @@ pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions)
          CREATE TABLE pg_temp.plotsql_report (\"ord\" serial, \"tbl\" text, \"inserted\" bigint, \"updated\" bigint, \
          \"unchanged\" bigint, \"deleted\" bigint) \\;\n",
     );
+    out.push_str(COMPLETION_GUARD);
     for s in statements {
-        let _ = write!(out, "\n-- {}: {}\n{} \\;\n", s.table.name(), describe(s), s.sql);
+        let _ = write!(
+            out,
+            "\n-- {}: {}\n{} \\;\n",
+            s.table.name(),
+            describe(s),
+            s.sql
+        );
     }
     if let Some(max) = options.max_delete {
         let _ = write!(
@@ -97,15 +121,25 @@ pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions)
     }
     out.push('\n');
     if options.plan {
-        let _ = write!(out, "-- Change report, then undo everything.\n{REPORT_QUERY} \\;\nROLLBACK;\n");
+        let _ = write!(
+            out,
+            "-- Change report, then undo everything.\n{REPORT_QUERY} \\;\nROLLBACK;\n"
+        );
     } else {
-        let _ = write!(out, "COMMIT \\;\n-- Change report.\n{REPORT_QUERY};\n");
+        let _ = write!(
+            out,
+            "{COMPLETION_MARK}COMMIT \\;\n-- Change report.\n{REPORT_QUERY};\n"
+        );
     }
     out
 }
 
 fn describe(s: &Statement) -> String {
-    let rows = if s.rows == 1 { "row".to_owned() } else { "rows".to_owned() };
+    let rows = if s.rows == 1 {
+        "row".to_owned()
+    } else {
+        "rows".to_owned()
+    };
     match s.action {
         Action::InsertNew => format!("insert {} new {rows}, keep existing ones", s.rows),
         Action::Upsert => format!("insert or update {} {rows}", s.rows),

@@ -40,7 +40,9 @@ pub fn read_literal(s: &str) -> (String, &str) {
                                 'u' => 4,
                                 _ => 8,
                             };
-                            let hex: String = (0..n).map(|_| chars.next().expect("short escape").1).collect();
+                            let hex: String = (0..n)
+                                .map(|_| chars.next().expect("short escape").1)
+                                .collect();
                             let code = u32::from_str_radix(&hex, 16).expect("hex escape");
                             out.push(char::from_u32(code).expect("escape names a character"));
                         }
@@ -48,7 +50,10 @@ pub fn read_literal(s: &str) -> (String, &str) {
                     }
                 }
                 c if c.is_control() && c != '\n' && c != '\t' => {
-                    panic!("raw control character U+{:04X} inside an E'' literal", c as u32)
+                    panic!(
+                        "raw control character U+{:04X} inside an E'' literal",
+                        c as u32
+                    )
                 }
                 c => out.push(c),
             }
@@ -71,7 +76,10 @@ pub fn read_literal(s: &str) -> (String, &str) {
             // A backslash would mean something else with standard_conforming_strings off.
             '\\' => panic!("backslash inside a standard string literal"),
             c if c.is_control() && c != '\n' && c != '\t' => {
-                panic!("raw control character U+{:04X} inside a standard literal", c as u32)
+                panic!(
+                    "raw control character U+{:04X} inside a standard literal",
+                    c as u32
+                )
             }
             c => out.push(c),
         }
@@ -118,12 +126,24 @@ pub fn render_all(path: &str, text: &str, diagnostics: Vec<Diagnostic>) {
     sources.insert(path, text);
     let mut all = Diagnostics::new();
     for d in diagnostics {
-        let d = if d.path.is_none() { d.in_file(path.to_owned()) } else { d };
+        let d = if d.path.is_none() {
+            d.in_file(path.to_owned())
+        } else {
+            d
+        };
         all.push(d);
     }
     all.sort();
     for format in [Format::Human, Format::Json, Format::Github] {
-        let out = render::render(&all, &sources, RenderOptions { format, color: false, width: 80 });
+        let out = render::render(
+            &all,
+            &sources,
+            RenderOptions {
+                format,
+                color: false,
+                width: 80,
+            },
+        );
         assert!(all.is_empty() || !out.is_empty());
     }
 }

@@ -16,18 +16,24 @@ fn to_serde(j: &Json) -> serde_json::Value {
         Json::Number(n) => serde_json::from_str(n).expect("a JSON number"),
         Json::String(s) => serde_json::Value::String(s.clone()),
         Json::Array(items) => serde_json::Value::Array(items.iter().map(to_serde).collect()),
-        Json::Object(entries) => {
-            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), to_serde(v))).collect())
-        }
+        Json::Object(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), to_serde(v)))
+                .collect(),
+        ),
     }
 }
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(text) = fuzzing::decode(bytes) else { return };
+    let Ok(text) = fuzzing::decode(bytes) else {
+        return;
+    };
     let m = fuzzing::metadata(&text);
     for (j, lit) in &m.json {
         let json_text = common::text_value(lit);
-        let parsed: serde_json::Value = serde_json::from_str(&json_text).expect("the literal holds JSON");
+        let parsed: serde_json::Value =
+            serde_json::from_str(&json_text).expect("the literal holds JSON");
         assert_eq!(parsed, to_serde(j));
     }
     for (s, lit) in &m.texts {

@@ -34,7 +34,14 @@ pub(crate) fn lower(rel: &str, text: &str, out: &mut Vec<Diagnostic>) -> Catalog
     let mut languages: BTreeMap<String, (Language, Span)> = BTreeMap::new();
     for item in list(&root, "languages", &mut report) {
         match language(item) {
-            Ok(lang) => insert_unique(&mut languages, lang.id.clone(), lang, item.span, "language", &mut report),
+            Ok(lang) => insert_unique(
+                &mut languages,
+                lang.id.clone(),
+                lang,
+                item.span,
+                "language",
+                &mut report,
+            ),
             Err(d) => report(d),
         }
     }
@@ -58,7 +65,14 @@ pub(crate) fn lower(rel: &str, text: &str, out: &mut Vec<Diagnostic>) -> Catalog
                     );
                     continue;
                 }
-                insert_unique(&mut libraries, lib.id.clone(), lib, item.span, "library", &mut report);
+                insert_unique(
+                    &mut libraries,
+                    lib.id.clone(),
+                    lib,
+                    item.span,
+                    "library",
+                    &mut report,
+                );
             }
             Err(d) => report(d),
         }
@@ -74,17 +88,23 @@ fn list<'a>(root: &'a Node, key: &str, report: &mut impl FnMut(Diagnostic)) -> &
         Some((_, Value::Seq(items))) => items,
         Some((_, Value::Null)) | None => {
             report(
-                Diagnostic::error("plotsql::catalog::malformed", format!("the catalog has no `{key}` list"))
-                    .at(root.span)
-                    .help(format!("add a `{key}:` list")),
+                Diagnostic::error(
+                    "plotsql::catalog::malformed",
+                    format!("the catalog has no `{key}` list"),
+                )
+                .at(root.span)
+                .help(format!("add a `{key}:` list")),
             );
             &[]
         }
         Some((node, _)) => {
             report(
-                Diagnostic::error("plotsql::catalog::malformed", format!("`{key}` must be a list of mappings"))
-                    .at(node.span)
-                    .help(format!("write `{key}:` followed by `- id: ...` entries")),
+                Diagnostic::error(
+                    "plotsql::catalog::malformed",
+                    format!("`{key}` must be a list of mappings"),
+                )
+                .at(node.span)
+                .help(format!("write `{key}:` followed by `- id: ...` entries")),
             );
             &[]
         }
@@ -103,19 +123,25 @@ fn insert_unique<T>(
         slot.insert((row, span));
     } else {
         report(
-            Diagnostic::error("plotsql::catalog::duplicate_id", format!("{what} `{id}` is listed twice"))
-                .at(span)
-                .label("second entry")
-                .help("remove one of the two entries"),
+            Diagnostic::error(
+                "plotsql::catalog::duplicate_id",
+                format!("{what} `{id}` is listed twice"),
+            )
+            .at(span)
+            .label("second entry")
+            .help("remove one of the two entries"),
         );
     }
 }
 
 fn required(item: &Node, key: &str, max: Option<usize>) -> Result<String, Diagnostic> {
     if !matches!(item.value, Value::Map(_)) {
-        return Err(Diagnostic::error("plotsql::catalog::malformed", "a catalog entry must be a mapping")
-            .at(item.span)
-            .help("write the entry as `- id: ...` with its fields below"));
+        return Err(Diagnostic::error(
+            "plotsql::catalog::malformed",
+            "a catalog entry must be a mapping",
+        )
+        .at(item.span)
+        .help("write the entry as `- id: ...` with its fields below"));
     }
     let node = item.get(key);
     let value = match max {

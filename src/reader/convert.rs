@@ -84,7 +84,10 @@ fn scalar_text(field: &str, node: &Node) -> Result<Option<String>, Diagnostic> {
             }
             Err(Diagnostic::error(
                 "plotsql::value::float_as_text",
-                format!("`{field}` is the float {}, which has no faithful text form", python::float_repr(*f)),
+                format!(
+                    "`{field}` is the float {}, which has no faithful text form",
+                    python::float_repr(*f)
+                ),
             )
             .at(node.span)
             .label("float here")
@@ -144,14 +147,22 @@ pub(crate) fn check_len(field: &str, s: &str, max: usize, span: Span) -> Result<
 }
 
 /// An integer column (`integer` when `bits` is 32, `bigint` when 64).
-pub(crate) fn integer(field: &str, node: Option<&Node>, bits: u32) -> Result<Option<i64>, Diagnostic> {
+pub(crate) fn integer(
+    field: &str,
+    node: Option<&Node>,
+    bits: u32,
+) -> Result<Option<i64>, Diagnostic> {
     let Some(node) = node else { return Ok(None) };
     let (min, max) = if bits == 32 {
         (i128::from(i32::MIN), i128::from(i32::MAX))
     } else {
         (i128::from(i64::MIN), i128::from(i64::MAX))
     };
-    let kind = if bits == 32 { "a 32-bit integer" } else { "a 64-bit integer" };
+    let kind = if bits == 32 {
+        "a 32-bit integer"
+    } else {
+        "a 64-bit integer"
+    };
     let value: i128 = match &node.value {
         Value::Null => return Ok(None),
         Value::Int(i) => *i,
@@ -181,8 +192,11 @@ pub(crate) fn integer(field: &str, node: Option<&Node>, bits: u32) -> Result<Opt
         .help(format!("use a value between {min} and {max}")));
     }
     i64::try_from(value).map(Some).map_err(|_| {
-        Diagnostic::error("plotsql::value::integer_out_of_range", format!("`{field}` is out of range"))
-            .at(node.span)
+        Diagnostic::error(
+            "plotsql::value::integer_out_of_range",
+            format!("`{field}` is out of range"),
+        )
+        .at(node.span)
     })
 }
 
@@ -234,7 +248,10 @@ fn offset_dropped(field: &str, node: &Node, offset: i32) -> Diagnostic {
 /// A timestamp column (§7).
 pub(crate) fn timestamp(field: &str, node: Option<&Node>) -> Read<Timestamp> {
     let Some(node) = node else {
-        return Read { value: None, warning: None };
+        return Read {
+            value: None,
+            warning: None,
+        };
     };
     let unreadable = |why: &str| {
         Diagnostic::warning(
@@ -246,7 +263,10 @@ pub(crate) fn timestamp(field: &str, node: Option<&Node>) -> Read<Timestamp> {
         .help("write an ISO 8601 time in quotes, such as '2025-01-10T12:00:00Z'")
     };
     match &node.value {
-        Value::Null => Read { value: None, warning: None },
+        Value::Null => Read {
+            value: None,
+            warning: None,
+        },
         Value::DateTime(dt) => Read {
             value: Some(naive(dt)),
             warning: dt
@@ -262,25 +282,42 @@ pub(crate) fn timestamp(field: &str, node: Option<&Node>) -> Read<Timestamp> {
                     .filter(|&o| o != 0)
                     .map(|o| offset_dropped(field, node, o)),
             },
-            None => Read { value: None, warning: Some(unreadable("not an ISO 8601 time")) },
+            None => Read {
+                value: None,
+                warning: Some(unreadable("not an ISO 8601 time")),
+            },
         },
         Value::Date(_) => Read {
             value: None,
             warning: Some(unreadable("an unquoted date is a date, not a time")),
         },
-        other => Read { value: None, warning: Some(unreadable(kind_name(other))) },
+        other => Read {
+            value: None,
+            warning: Some(unreadable(kind_name(other))),
+        },
     }
 }
 
 /// `quality_score`: Python's `float()`, then NaN and values outside 0..=100 become NULL.
 pub(crate) fn quality_score(field: &str, node: Option<&Node>) -> Read<f64> {
     let Some(node) = node else {
-        return Read { value: None, warning: None };
+        return Read {
+            value: None,
+            warning: None,
+        };
     };
     let parsed: Result<f64, String> = match &node.value {
-        Value::Null => return Read { value: None, warning: None },
+        Value::Null => {
+            return Read {
+                value: None,
+                warning: None,
+            };
+        }
         Value::Bool(b) => Ok(if *b { 1.0 } else { 0.0 }),
-        #[expect(clippy::cast_precision_loss, reason = "Python's float(int) rounds the same way")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "Python's float(int) rounds the same way"
+        )]
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
         Value::Str(s) => python::parse_float(s).ok_or_else(|| format!("{s:?} is not a number")),
@@ -296,13 +333,25 @@ pub(crate) fn quality_score(field: &str, node: Option<&Node>) -> Read<f64> {
         .help("use a number from 0 to 100")
     };
     match parsed {
-        Ok(f) if f.is_nan() => Read { value: None, warning: Some(warn("is NaN".into())) },
+        Ok(f) if f.is_nan() => Read {
+            value: None,
+            warning: Some(warn("is NaN".into())),
+        },
         Ok(f) if !(0.0..=100.0).contains(&f) => Read {
             value: None,
-            warning: Some(warn(format!("is {}, outside 0..=100", python::float_repr(f)))),
+            warning: Some(warn(format!(
+                "is {}, outside 0..=100",
+                python::float_repr(f)
+            ))),
         },
-        Ok(f) => Read { value: Some(f), warning: None },
-        Err(why) => Read { value: None, warning: Some(warn(why)) },
+        Ok(f) => Read {
+            value: Some(f),
+            warning: None,
+        },
+        Err(why) => Read {
+            value: None,
+            warning: Some(warn(why)),
+        },
     }
 }
 
@@ -310,12 +359,24 @@ pub(crate) fn quality_score(field: &str, node: Option<&Node>) -> Read<f64> {
 /// a falsy value other than null fails the database's check (an error).
 pub(crate) fn verdict(field: &str, node: Option<&Node>) -> Result<Read<Verdict>, Diagnostic> {
     let Some(node) = node else {
-        return Ok(Read { value: None, warning: None });
+        return Ok(Read {
+            value: None,
+            warning: None,
+        });
     };
     match &node.value {
-        Value::Null => Ok(Read { value: None, warning: None }),
-        Value::Str(s) if s == "APPROVED" => Ok(Read { value: Some(Verdict::Approved), warning: None }),
-        Value::Str(s) if s == "REJECTED" => Ok(Read { value: Some(Verdict::Rejected), warning: None }),
+        Value::Null => Ok(Read {
+            value: None,
+            warning: None,
+        }),
+        Value::Str(s) if s == "APPROVED" => Ok(Read {
+            value: Some(Verdict::Approved),
+            warning: None,
+        }),
+        Value::Str(s) if s == "REJECTED" => Ok(Read {
+            value: Some(Verdict::Rejected),
+            warning: None,
+        }),
         v if v.is_truthy() => Ok(Read {
             value: None,
             warning: Some(
@@ -349,8 +410,13 @@ pub(crate) fn verdict(field: &str, node: Option<&Node>) -> Result<Read<Verdict>,
 }
 
 /// A `varchar[]` column read as `x or []`: a list of scalars, each cast like text.
-pub(crate) fn text_list(field: &str, node: Option<&Node>) -> Result<Vec<Option<String>>, Diagnostic> {
-    let Some(node) = node else { return Ok(Vec::new()) };
+pub(crate) fn text_list(
+    field: &str,
+    node: Option<&Node>,
+) -> Result<Vec<Option<String>>, Diagnostic> {
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
     if !node.value.is_truthy() {
         return Ok(Vec::new());
     }
@@ -368,7 +434,10 @@ pub(crate) fn text_list(field: &str, node: Option<&Node>) -> Result<Vec<Option<S
         .map(|item| match &item.value {
             Value::Seq(_) | Value::Map(_) => Err(Diagnostic::error(
                 "plotsql::value::nested_list_item",
-                format!("an item of `{field}` is {}, but items must be text", kind_name(&item.value)),
+                format!(
+                    "an item of `{field}` is {}, but items must be text",
+                    kind_name(&item.value)
+                ),
             )
             .at(item.span)
             .label("nested item")
@@ -392,7 +461,9 @@ fn mixed_items(field: &str, items: &[Node]) -> Result<(), Diagnostic> {
     };
     let mut first: Option<(&str, &Node)> = None;
     for item in items {
-        let Some(c) = class(&item.value) else { continue };
+        let Some(c) = class(&item.value) else {
+            continue;
+        };
         match first {
             None => first = Some((c, item)),
             Some((f, _)) if f == c => {}
@@ -420,7 +491,11 @@ pub(crate) enum JsonMode {
 }
 
 /// A `jsonb` column: the value as parsed; `None` (SQL NULL) when absent or null.
-pub(crate) fn json(field: &str, node: Option<&Node>, mode: JsonMode) -> Result<Option<Json>, Diagnostic> {
+pub(crate) fn json(
+    field: &str,
+    node: Option<&Node>,
+    mode: JsonMode,
+) -> Result<Option<Json>, Diagnostic> {
     match node {
         None => Ok(None),
         Some(n) if n.value == Value::Null => Ok(None),
@@ -445,7 +520,12 @@ fn to_json(field: &str, node: &Node, mode: JsonMode) -> Result<Json, Diagnostic>
         Value::Int(i) => Json::Number(i.to_string()),
         Value::Float(f) if f.is_finite() => Json::Number(python::float_repr(*f)),
         Value::Float(_) => {
-            return Err(not_serialisable(field, node, "a NaN or infinite float", "quote the value"));
+            return Err(not_serialisable(
+                field,
+                node,
+                "a NaN or infinite float",
+                "quote the value",
+            ));
         }
         Value::Str(s) => {
             check_nul(field, s, node.span)?;
@@ -456,7 +536,11 @@ fn to_json(field: &str, node: &Node, mode: JsonMode) -> Result<Json, Diagnostic>
             return Err(not_serialisable(
                 field,
                 node,
-                if matches!(node.value, Value::Date(_)) { "a date" } else { "a datetime" },
+                if matches!(node.value, Value::Date(_)) {
+                    "a date"
+                } else {
+                    "a datetime"
+                },
                 "quote the value so it is stored as a string",
             ));
         }
@@ -494,7 +578,9 @@ fn json_key(field: &str, key: &Node) -> Result<String, Diagnostic> {
         Value::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) if f.is_nan() => "NaN".to_owned(),
-        Value::Float(f) if f.is_infinite() => if *f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned(),
+        Value::Float(f) if f.is_infinite() => {
+            if *f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+        }
         Value::Float(f) => python::float_repr(*f),
         _ => {
             return Err(not_serialisable(

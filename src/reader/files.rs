@@ -103,9 +103,12 @@ fn kind_of(ft: &fs::FileType) -> Kind {
 }
 
 pub(crate) fn io_diagnostic(rel: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("plotsql::fs::unreadable", format!("cannot read `{rel}`: {e}"))
-        .in_file(rel.to_owned())
-        .help("check the file's permissions and that it is a regular file")
+    Diagnostic::error(
+        "plotsql::fs::unreadable",
+        format!("cannot read `{rel}`: {e}"),
+    )
+    .in_file(rel.to_owned())
+    .help("check the file's permissions and that it is a regular file")
 }
 
 /// The entries of `dir`, sorted by name. A name that is not UTF-8 is an error.

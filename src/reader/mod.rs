@@ -33,7 +33,9 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { max_file_size: DEFAULT_MAX_FILE_SIZE }
+        Self {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
     }
 }
 
@@ -54,7 +56,11 @@ pub struct Reading {
 #[must_use]
 pub fn parse_markdown(text: &str) -> usize {
     let md = markdown::parse(text);
-    usize::from(md.title.is_some()) + usize::from(!md.description.is_empty()) + md.applications.len() + md.data.len() + md.notes.len()
+    usize::from(md.title.is_some())
+        + usize::from(!md.description.is_empty())
+        + md.applications.len()
+        + md.data.len()
+        + md.notes.len()
 }
 
 /// Reads the repository at `repo`: `repo/plotsql.yaml` and `repo/plots/`.
@@ -64,10 +70,19 @@ pub fn parse_markdown(text: &str) -> usize {
 /// is a diagnostic instead.
 pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
     if !repo.is_dir() {
-        return Err(Error::RepoNotFound { path: repo.to_path_buf() });
+        return Err(Error::RepoNotFound {
+            path: repo.to_path_buf(),
+        });
     }
-    let canonical = std::fs::canonicalize(repo).map_err(|source| Error::Io { path: repo.to_path_buf(), source })?;
-    let root = Root { dir: repo.to_path_buf(), canonical, max_file_size: options.max_file_size };
+    let canonical = std::fs::canonicalize(repo).map_err(|source| Error::Io {
+        path: repo.to_path_buf(),
+        source,
+    })?;
+    let root = Root {
+        dir: repo.to_path_buf(),
+        canonical,
+        max_file_size: options.max_file_size,
+    };
     let mut reading = Reading::default();
     let report = |reading: &mut Reading, d: Diagnostic| reading.diagnostics.push(d);
 
@@ -92,7 +107,11 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
             }
         },
         Ok(other) => {
-            let what = if other.is_none() { "is missing" } else { "is not a file" };
+            let what = if other.is_none() {
+                "is missing"
+            } else {
+                "is not a file"
+            };
             report(
                 &mut reading,
                 Diagnostic::error("plotsql::catalog::missing", format!("the catalog `plotsql.yaml` {what}"))
@@ -119,13 +138,20 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
             }
         },
         Ok(other) => {
-            let what = if other.is_none() { "is missing" } else { "is not a folder" };
+            let what = if other.is_none() {
+                "is missing"
+            } else {
+                "is not a folder"
+            };
             report(
                 &mut reading,
-                Diagnostic::error("plotsql::repo::no_plots", format!("the folder `plots` {what}"))
-                    .in_file("plots")
-                    .label(what)
-                    .help("pass the repository root, the folder that holds plots/"),
+                Diagnostic::error(
+                    "plotsql::repo::no_plots",
+                    format!("the folder `plots` {what}"),
+                )
+                .in_file("plots")
+                .label(what)
+                .help("pass the repository root, the folder that holds plots/"),
             );
             Vec::new()
         }
@@ -145,7 +171,10 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
         .map(|e| spec::read(&root, &catalog, &e.name, &e.path))
         .collect();
 
-    let mut model = Model { catalog, ..Model::default() };
+    let mut model = Model {
+        catalog,
+        ..Model::default()
+    };
     for folder in results {
         reading.diagnostics.extend(folder.diagnostics);
         reading.sources.extend(folder.sources);

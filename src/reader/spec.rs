@@ -24,7 +24,11 @@ pub(crate) struct Folder {
 impl Folder {
     /// Records a diagnostic about `rel`, keeping its text for rendering.
     fn report(&mut self, rel: &str, text: Option<&str>, d: Diagnostic) {
-        let d = if d.path.is_none() { d.in_file(rel.to_owned()) } else { d };
+        let d = if d.path.is_none() {
+            d.in_file(rel.to_owned())
+        } else {
+            d
+        };
         if let (Some(text), Some(_), Some(path)) = (text, d.span, &d.path)
             && path == rel
         {
@@ -55,7 +59,10 @@ const GENERATED_BY_MAX: usize = 100;
 fn valid_spec_id(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -105,7 +112,10 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
             None,
             Diagnostic::error(
                 "plotsql::spec::id_too_long",
-                format!("spec id `{id}` is {} characters long, over the limit of {SPEC_ID_MAX}", id.chars().count()),
+                format!(
+                    "spec id `{id}` is {} characters long, over the limit of {SPEC_ID_MAX}",
+                    id.chars().count()
+                ),
             )
             .in_file(dir_rel.clone())
             .at_name()
@@ -126,9 +136,18 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
     let md = markdown::parse(&md_text);
     // Only the extracted title and sections are stored: a NUL elsewhere is harmless.
     if md_text.contains('\0') {
-        let stored = md.title.iter().map(|(t, _)| t.as_str()).chain([md.description.as_str()]).chain(
-            md.applications.iter().chain(&md.data).chain(&md.notes).map(String::as_str),
-        );
+        let stored = md
+            .title
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .chain([md.description.as_str()])
+            .chain(
+                md.applications
+                    .iter()
+                    .chain(&md.data)
+                    .chain(&md.notes)
+                    .map(String::as_str),
+            );
         if stored.into_iter().any(|s| s.contains('\0')) {
             if let Err(d) = files::check_no_nul(&md_rel, md_text.clone()) {
                 out.report(&md_rel, None, d);
@@ -137,10 +156,16 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
     }
 
     // Spec-level YAML: counts only as a non-empty mapping holding spec_id or specification_id.
-    let meta = match load_yaml(root, &mut out, dir, &["specification.yaml", "metadata.yaml"]) {
+    let meta = match load_yaml(
+        root,
+        &mut out,
+        dir,
+        &["specification.yaml", "metadata.yaml"],
+    ) {
         Ok(Some(file)) => {
             let counts = matches!(file.root.value, Value::Map(_))
-                && (file.root.get("spec_id").is_some() || file.root.get("specification_id").is_some());
+                && (file.root.get("spec_id").is_some()
+                    || file.root.get("specification_id").is_some());
             if counts {
                 Some(file)
             } else {
@@ -149,7 +174,10 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                     Some(&file.text),
                     Diagnostic::warning(
                         "plotsql::spec::yaml_without_spec_id",
-                        format!("`{}` has no `spec_id`, so all of its values are ignored", file.rel),
+                        format!(
+                            "`{}` has no `spec_id`, so all of its values are ignored",
+                            file.rel
+                        ),
                     )
                     .at(first_line(file.root.span, &file.text))
                     .label("no `spec_id` (or `specification_id`) in this document")
@@ -172,19 +200,29 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
 /// The part of `span` on its first line: a whole document is shown by its first line.
 fn first_line(span: Span, text: &str) -> Span {
     let rest = text.get(span.start..span.end).unwrap_or("");
-    Span::new(span.start, span.start + rest.find('\n').unwrap_or(rest.len()))
+    Span::new(
+        span.start,
+        span.start + rest.find('\n').unwrap_or(rest.len()),
+    )
 }
 
-fn first_file(root: &Root, dir: &Path, names: &[&str]) -> Result<Option<std::path::PathBuf>, Diagnostic> {
+fn first_file(
+    root: &Root,
+    dir: &Path,
+    names: &[&str],
+) -> Result<Option<std::path::PathBuf>, Diagnostic> {
     for name in names {
         let p = dir.join(name);
         match root.kind(&p)? {
             Some(Kind::File) => return Ok(Some(p)),
             Some(_) => {
                 let rel = root.relative(&p);
-                return Err(Diagnostic::error("plotsql::fs::not_a_file", format!("`{rel}` is not a regular file"))
-                    .in_file(rel)
-                    .help("replace it with a file"));
+                return Err(Diagnostic::error(
+                    "plotsql::fs::not_a_file",
+                    format!("`{rel}` is not a regular file"),
+                )
+                .in_file(rel)
+                .help("replace it with a file"));
             }
             None => {}
         }
@@ -194,7 +232,12 @@ fn first_file(root: &Root, dir: &Path, names: &[&str]) -> Result<Option<std::pat
 
 /// Loads the first existing file of `names` in `dir`. `Err(())` when it exists but fails
 /// (the diagnostic is already recorded).
-fn load_yaml(root: &Root, out: &mut Folder, dir: &Path, names: &[&str]) -> Result<Option<YamlFile>, ()> {
+fn load_yaml(
+    root: &Root,
+    out: &mut Folder,
+    dir: &Path,
+    names: &[&str],
+) -> Result<Option<YamlFile>, ()> {
     let path = match first_file(root, dir, names) {
         Ok(Some(p)) => p,
         Ok(None) => return Ok(None),
@@ -246,19 +289,26 @@ fn lower_spec(
     };
 
     let yaml_title = match get("title") {
-        Some(node) if node.value.is_truthy() => match convert::text_max("title", Some(node), TITLE_MAX) {
-            Ok(t) => t,
-            Err(d) => {
-                check(out, Err(d), yrel, ytext);
-                None
+        Some(node) if node.value.is_truthy() => {
+            match convert::text_max("title", Some(node), TITLE_MAX) {
+                Ok(t) => t,
+                Err(d) => {
+                    check(out, Err(d), yrel, ytext);
+                    None
+                }
             }
-        },
+        }
         _ => None,
     };
     let title = match (yaml_title, &md.title) {
         (Some(t), _) => t,
         (None, Some((t, span))) => {
-            check(out, convert::check_len("title", t, TITLE_MAX, *span), md_rel, md_text);
+            check(
+                out,
+                convert::check_len("title", t, TITLE_MAX, *span),
+                md_rel,
+                md_text,
+            );
             t.clone()
         }
         (None, None) => id.to_owned(),
@@ -290,7 +340,13 @@ fn lower_spec(
     })
 }
 
-fn take<T>(out: &mut Folder, ok: &mut bool, rel: &str, text: &str, r: Result<T, Diagnostic>) -> Option<T> {
+fn take<T>(
+    out: &mut Folder,
+    ok: &mut bool,
+    rel: &str,
+    text: &str,
+    r: Result<T, Diagnostic>,
+) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(d) => {
@@ -316,7 +372,14 @@ struct Found {
     rel: String,
 }
 
-fn read_impls(root: &Root, catalog: &Catalog, out: &mut Folder, spec_id: &str, dir: &Path, spec_meta: Option<&YamlFile>) {
+fn read_impls(
+    root: &Root,
+    catalog: &Catalog,
+    out: &mut Folder,
+    spec_id: &str,
+    dir: &Path,
+    spec_meta: Option<&YamlFile>,
+) {
     let impl_dir = dir.join("implementations");
     let mut found: Vec<Found> = Vec::new();
     match root.kind(&impl_dir) {
@@ -363,11 +426,19 @@ fn read_impls(root: &Root, catalog: &Catalog, out: &mut Folder, spec_id: &str, d
             }
         };
         for file in files {
-            if file.kind != Kind::File || file.name.starts_with('_') || !file.name.ends_with(&language.file_extension) {
+            if file.kind != Kind::File
+                || file.name.starts_with('_')
+                || !file.name.ends_with(&language.file_extension)
+            {
                 continue;
             }
             let library = file.name[..file.name.len() - language.file_extension.len()].to_owned();
-            found.push(Found { language: language.id.clone(), library, rel: root.relative(&file.path), path: file.path });
+            found.push(Found {
+                language: language.id.clone(),
+                library,
+                rel: root.relative(&file.path),
+                path: file.path,
+            });
         }
     }
     // 2. implementations/*.py: the legacy flat layout, always python.
@@ -376,10 +447,16 @@ fn read_impls(root: &Root, catalog: &Catalog, out: &mut Folder, spec_id: &str, d
             continue;
         }
         let library = entry.name[..entry.name.len() - 3].to_owned();
-        found.push(Found { language: "python".to_owned(), library, rel: root.relative(&entry.path), path: entry.path.clone() });
+        found.push(Found {
+            language: "python".to_owned(),
+            library,
+            rel: root.relative(&entry.path),
+            path: entry.path.clone(),
+        });
     }
 
-    let mut seen: std::collections::BTreeMap<(String, String), String> = std::collections::BTreeMap::new();
+    let mut seen: std::collections::BTreeMap<(String, String), String> =
+        std::collections::BTreeMap::new();
     for f in found {
         if let Some(first) = seen.get(&(f.language.clone(), f.library.clone())) {
             out.report(
@@ -422,7 +499,10 @@ fn read_impl(
             None,
             Diagnostic::error(
                 "plotsql::impl::unknown_language",
-                format!("`{}` is a {} implementation, but the catalog does not list the language `{}`", f.rel, f.language, f.language),
+                format!(
+                    "`{}` is a {} implementation, but the catalog does not list the language `{}`",
+                    f.rel, f.language, f.language
+                ),
             )
             .in_file(f.rel.clone())
             .at_name()
@@ -437,7 +517,10 @@ fn read_impl(
             None,
             Diagnostic::error(
                 "plotsql::impl::unknown_library",
-                format!("`{}` names the library `{}`, which the catalog does not list", f.rel, f.library),
+                format!(
+                    "`{}` names the library `{}`, which the catalog does not list",
+                    f.rel, f.library
+                ),
             )
             .in_file(f.rel.clone())
             .at_name_prefix(f.library.len())
@@ -459,7 +542,11 @@ fn read_impl(
     // then the spec YAML's implementations.<library>.
     let meta_dir = dir.join("metadata");
     let candidates: Vec<std::path::PathBuf> = {
-        let mut v = vec![meta_dir.join(&f.language).join(format!("{}.yaml", f.library))];
+        let mut v = vec![
+            meta_dir
+                .join(&f.language)
+                .join(format!("{}.yaml", f.library)),
+        ];
         if f.language == "python" {
             v.push(meta_dir.join(format!("{}.yaml", f.library)));
         }
@@ -480,7 +567,15 @@ fn read_impl(
             }
             Ok(Some(_)) => {
                 let rel = root.relative(c);
-                out.report(&rel, None, Diagnostic::error("plotsql::fs::not_a_file", format!("`{rel}` is not a regular file")).help("replace it with a YAML file"));
+                out.report(
+                    &rel,
+                    None,
+                    Diagnostic::error(
+                        "plotsql::fs::not_a_file",
+                        format!("`{rel}` is not a regular file"),
+                    )
+                    .help("replace it with a YAML file"),
+                );
                 ok = false;
                 found_file = true;
                 break;
@@ -493,11 +588,15 @@ fn read_impl(
             }
         }
     }
-    let empty = Node { value: Value::Map(Vec::new()), span: Span::default() };
+    let empty = Node {
+        value: Value::Map(Vec::new()),
+        span: Span::default(),
+    };
     let (m, mrel, mtext): (&Node, String, String) = if found_file {
         match &file_meta {
             Some(file) => {
-                let counts = matches!(file.root.value, Value::Map(ref e) if !e.is_empty()) && file.root.get("library").is_some();
+                let counts = matches!(file.root.value, Value::Map(ref e) if !e.is_empty())
+                    && file.root.get("library").is_some();
                 if counts {
                     (&file.root, file.rel.clone(), file.text.clone())
                 } else {
@@ -506,7 +605,10 @@ fn read_impl(
                         Some(&file.text),
                         Diagnostic::warning(
                             "plotsql::impl::metadata_without_library",
-                            format!("`{}` has no `library` key, so all of its values are ignored", file.rel),
+                            format!(
+                                "`{}` has no `library` key, so all of its values are ignored",
+                                file.rel
+                            ),
                         )
                         .at(first_line(file.root.span, &file.text))
                         .label("no `library` in this document")
@@ -518,15 +620,31 @@ fn read_impl(
             None => (&empty, String::new(), String::new()),
         }
     } else {
-        match spec_meta.and_then(|s| s.root.get("implementations")).and_then(|i| i.get(&f.library)) {
+        match spec_meta
+            .and_then(|s| s.root.get("implementations"))
+            .and_then(|i| i.get(&f.library))
+        {
             Some(node) if matches!(node.value, Value::Map(_)) => {
-                let s = spec_meta.map_or((String::new(), String::new()), |s| (s.rel.clone(), s.text.clone()));
+                let s = spec_meta.map_or((String::new(), String::new()), |s| {
+                    (s.rel.clone(), s.text.clone())
+                });
                 (node, s.0, s.1)
             }
             Some(node) if !node.value.is_truthy() => (&empty, String::new(), String::new()),
             Some(node) => {
-                let s = spec_meta.map_or((String::new(), String::new()), |s| (s.rel.clone(), s.text.clone()));
-                out.report(&s.0, Some(&s.1), Diagnostic::error("plotsql::impl::metadata_not_mapping", format!("`implementations.{}` must be a mapping", f.library)).at(node.span).help("write the implementation's metadata as a mapping"));
+                let s = spec_meta.map_or((String::new(), String::new()), |s| {
+                    (s.rel.clone(), s.text.clone())
+                });
+                out.report(
+                    &s.0,
+                    Some(&s.1),
+                    Diagnostic::error(
+                        "plotsql::impl::metadata_not_mapping",
+                        format!("`implementations.{}` must be a mapping", f.library),
+                    )
+                    .at(node.span)
+                    .help("write the implementation's metadata as a mapping"),
+                );
                 return None;
             }
             None => (&empty, String::new(), String::new()),
@@ -538,7 +656,19 @@ fn read_impl(
             if matches!(cur.value, Value::Map(_)) {
                 cur
             } else {
-                out.report(mrel, Some(mtext), Diagnostic::error("plotsql::impl::current_not_mapping", format!("`current` must be a mapping, found {}", convert::kind_name(&cur.value))).at(cur.span).help("write `current:` as a mapping of the current values"));
+                out.report(
+                    mrel,
+                    Some(mtext),
+                    Diagnostic::error(
+                        "plotsql::impl::current_not_mapping",
+                        format!(
+                            "`current` must be a mapping, found {}",
+                            convert::kind_name(&cur.value)
+                        ),
+                    )
+                    .at(cur.span)
+                    .help("write `current:` as a mapping of the current values"),
+                );
                 return None;
             }
         }
@@ -548,16 +678,34 @@ fn read_impl(
         Some(r) if matches!(r.value, Value::Map(_)) => r,
         Some(r) if !r.value.is_truthy() => &empty,
         Some(r) => {
-            out.report(mrel, Some(mtext), Diagnostic::error("plotsql::impl::review_not_mapping", format!("`review` must be a mapping, found {}", convert::kind_name(&r.value))).at(r.span).help("write `review:` as a mapping with strengths, weaknesses and verdict"));
+            out.report(
+                mrel,
+                Some(mtext),
+                Diagnostic::error(
+                    "plotsql::impl::review_not_mapping",
+                    format!(
+                        "`review` must be a mapping, found {}",
+                        convert::kind_name(&r.value)
+                    ),
+                )
+                .at(r.span)
+                .help("write `review:` as a mapping with strengths, weaknesses and verdict"),
+            );
             return None;
         }
         None => &empty,
     };
     let cm = |key: &str| convert::or(c.get(key), m.get(key));
 
-    let preview_url_light = convert::text("preview_url_light", convert::or(m.get("preview_url_light"), m.get("preview_url")));
+    let preview_url_light = convert::text(
+        "preview_url_light",
+        convert::or(m.get("preview_url_light"), m.get("preview_url")),
+    );
     let preview_url_dark = convert::text("preview_url_dark", m.get("preview_url_dark"));
-    let preview_html_light = convert::text("preview_html_light", convert::or(m.get("preview_html_light"), m.get("preview_html")));
+    let preview_html_light = convert::text(
+        "preview_html_light",
+        convert::or(m.get("preview_html_light"), m.get("preview_html")),
+    );
     let preview_html_dark = convert::text("preview_html_dark", m.get("preview_html_dark"));
     let python_version = convert::text("python_version", cm("python_version"));
     let library_version = convert::text("library_version", cm("library_version"));
@@ -566,11 +714,19 @@ fn read_impl(
     let issue = convert::integer("issue", cm("issue"), 32);
     let strengths = convert::text_list("review.strengths", review.get("strengths"));
     let weaknesses = convert::text_list("review.weaknesses", review.get("weaknesses"));
-    let image_description = convert::text("review.image_description", review.get("image_description"));
-    let checklist = convert::json("review.criteria_checklist", review.get("criteria_checklist"), JsonMode::Strict);
+    let image_description =
+        convert::text("review.image_description", review.get("image_description"));
+    let checklist = convert::json(
+        "review.criteria_checklist",
+        review.get("criteria_checklist"),
+        JsonMode::Strict,
+    );
     let verdict = convert::verdict("review.verdict", review.get("verdict"));
     let impl_tags = convert::json("impl_tags", m.get("impl_tags"), JsonMode::Strict);
-    let generated_at = convert::timestamp("generated_at", convert::or(c.get("generated_at"), m.get("created")));
+    let generated_at = convert::timestamp(
+        "generated_at",
+        convert::or(c.get("generated_at"), m.get("created")),
+    );
     let updated = convert::timestamp("updated", m.get("updated"));
     let quality_score = convert::quality_score("quality_score", cm("quality_score"));
 
@@ -587,7 +743,8 @@ fn read_impl(
     let weaknesses = take(out, &mut ok, mrel, mtext, weaknesses);
     let image_description = take(out, &mut ok, mrel, mtext, image_description);
     let checklist = take(out, &mut ok, mrel, mtext, checklist);
-    let verdict = take(out, &mut ok, mrel, mtext, verdict).and_then(|r| warn_read(out, mrel, mtext, r));
+    let verdict =
+        take(out, &mut ok, mrel, mtext, verdict).and_then(|r| warn_read(out, mrel, mtext, r));
     let impl_tags = take(out, &mut ok, mrel, mtext, impl_tags);
     let generated_at = warn_read(out, mrel, mtext, generated_at);
     let updated = warn_read(out, mrel, mtext, updated);

@@ -6,11 +6,18 @@ use crate::yaml::{self, Node, YamlWarning};
 
 /// Loads `text` (the file `rel`); warnings go to `warnings`, a file that PyYAML would not
 /// load is an error.
-pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Result<Node, Diagnostic> {
+pub(crate) fn load(
+    rel: &str,
+    text: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Node, Diagnostic> {
     if let Some((pos, c)) = yaml::first_unprintable(text) {
         return Err(Diagnostic::error(
             "plotsql::yaml::unprintable",
-            format!("`{rel}` contains the unprintable character U+{:04X}, which YAML does not allow", c as u32),
+            format!(
+                "`{rel}` contains the unprintable character U+{:04X}, which YAML does not allow",
+                c as u32
+            ),
         )
         .in_file(rel.to_owned())
         .at(Span::new(pos, pos + c.len_utf8()))
@@ -19,7 +26,10 @@ pub(crate) fn load(rel: &str, text: &str, warnings: &mut Vec<Diagnostic>) -> Res
     }
     // PyYAML's scanner takes NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR for line breaks
     // (YAML 1.1); the YAML 1.2 parser does not, so the two would read different values.
-    if let Some((pos, c)) = text.char_indices().find(|&(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')) {
+    if let Some((pos, c)) = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
         return Err(Diagnostic::error(
             "plotsql::yaml::unprintable",
             format!(

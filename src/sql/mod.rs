@@ -27,7 +27,10 @@ pub struct SqlOptions {
 
 impl Default for SqlOptions {
     fn default() -> Self {
-        Self { chunk_size: 500, schema: "public".to_owned() }
+        Self {
+            chunk_size: 500,
+            schema: "public".to_owned(),
+        }
     }
 }
 
@@ -81,11 +84,35 @@ pub struct Statement {
     pub sql: String,
 }
 
-const LANGUAGE_COLUMNS: [&str; 6] = ["id", "name", "file_extension", "runtime_version", "documentation_url", "description"];
-const LIBRARY_COLUMNS: [&str; 6] = ["id", "name", "language_id", "version", "documentation_url", "description"];
+const LANGUAGE_COLUMNS: [&str; 6] = [
+    "id",
+    "name",
+    "file_extension",
+    "runtime_version",
+    "documentation_url",
+    "description",
+];
+const LIBRARY_COLUMNS: [&str; 6] = [
+    "id",
+    "name",
+    "language_id",
+    "version",
+    "documentation_url",
+    "description",
+];
 /// Columns of `specs` the sync writes, key first.
 pub const SPEC_COLUMNS: [&str; 11] = [
-    "id", "title", "description", "applications", "data", "notes", "created", "updated", "issue", "suggested", "tags",
+    "id",
+    "title",
+    "description",
+    "applications",
+    "data",
+    "notes",
+    "created",
+    "updated",
+    "issue",
+    "suggested",
+    "tags",
 ];
 /// Columns of `impls` the sync writes, `id` and the key first.
 pub const IMPL_COLUMNS: [&str; 23] = [
@@ -134,9 +161,10 @@ fn row(values: Vec<String>) -> Vec<Expr> {
         .collect()
 }
 
-/// Bytes of SQL a row's values take, to size the statement's text up front.
+/// Bytes of SQL a row's values take, to size the statement's text up front: each value
+/// with its line break, indentation and separator, and the row's parentheses.
 fn row_len(values: &[String]) -> usize {
-    values.iter().map(|v| v.len() + 4).sum::<usize>() + 16
+    values.iter().map(|v| v.len() + 8).sum::<usize>() + 16
 }
 
 fn spec_values(s: &Spec) -> Vec<String> {
@@ -187,7 +215,10 @@ fn impl_values(i: &Impl) -> Vec<String> {
 /// key hash says so (about every `max / 2` rows), or when it is full: boundaries depend on
 /// the keys near them, not on the row count since the start, so inserting or deleting a
 /// row moves no boundary far from it.
-fn chunk_bounds<K: AsRef<[u8]>>(keys: impl Iterator<Item = K>, max: usize) -> Vec<std::ops::Range<usize>> {
+fn chunk_bounds<K: AsRef<[u8]>>(
+    keys: impl Iterator<Item = K>,
+    max: usize,
+) -> Vec<std::ops::Range<usize>> {
     let max = max.max(1);
     let period = u64::try_from((max / 2).max(1)).unwrap_or(1);
     let mut out = Vec::new();
@@ -222,7 +253,12 @@ fn table_ref(schema: &str, table: Table) -> (Alias, Alias) {
     (Alias::new(schema), Alias::new(table.name()))
 }
 
-fn insert_do_nothing(schema: &str, table: Table, columns: &[&str], rows: Vec<Vec<String>>) -> SqlResult<Statement> {
+fn insert_do_nothing(
+    schema: &str,
+    table: Table,
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+) -> SqlResult<Statement> {
     let n = rows.len();
     let size = rows.iter().map(|r| row_len(r)).sum();
     let mut q = Query::insert();
@@ -233,14 +269,29 @@ fn insert_do_nothing(schema: &str, table: Table, columns: &[&str], rows: Vec<Vec
     }
     q.on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned());
     q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
-    Ok(Statement { table, action: Action::InsertNew, rows: n, sql: reported(q.into(), table, n, false, size)? })
+    Ok(Statement {
+        table,
+        action: Action::InsertNew,
+        rows: n,
+        sql: reported(q.into(), table, n, false, size)?,
+    })
 }
 
 /// `(t.a, t.b) IS DISTINCT FROM (EXCLUDED.a, EXCLUDED.b)`: update only rows that change.
 fn changed(table: &str, columns: &[&str]) -> Expr {
-    let stored: Vec<String> = columns.iter().map(|c| format!("{}.{}", ident(table), ident(c))).collect();
-    let new: Vec<String> = columns.iter().map(|c| format!("\"excluded\".{}", ident(c))).collect();
-    Expr::cust(format!("({}) IS DISTINCT FROM ({})", stored.join(", "), new.join(", ")))
+    let stored: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{}.{}", ident(table), ident(c)))
+        .collect();
+    let new: Vec<String> = columns
+        .iter()
+        .map(|c| format!("\"excluded\".{}", ident(c)))
+        .collect();
+    Expr::cust(format!(
+        "({}) IS DISTINCT FROM ({})",
+        stored.join(", "),
+        new.join(", ")
+    ))
 }
 
 fn upsert(
@@ -265,13 +316,23 @@ fn upsert(
         .action_and_where(changed(table.name(), update));
     q.on_conflict(conflict);
     q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
-    Ok(Statement { table, action: Action::Upsert, rows: n, sql: reported(q.into(), table, n, false, size)? })
+    Ok(Statement {
+        table,
+        action: Action::Upsert,
+        rows: n,
+        sql: reported(q.into(), table, n, false, size)?,
+    })
 }
 
 /// `DELETE FROM t WHERE NOT EXISTS (SELECT FROM (VALUES ...) keep(cols) WHERE keep.c = t.c ...)`:
 /// an anti-join, linear in the keys (a `NOT IN` list is quadratic and overflows the stack
 /// near 10,000 keys). With no keys at all, every row goes.
-fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<String>]) -> SqlResult<Statement> {
+fn delete_missing(
+    schema: &str,
+    table: Table,
+    columns: &[&str],
+    keys: &[Vec<String>],
+) -> SqlResult<Statement> {
     let mut q = Query::delete();
     q.from_table(table_ref(schema, table));
     if !keys.is_empty() {
@@ -285,7 +346,13 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
         let cols: Vec<String> = columns.iter().map(|c| ident(c)).collect();
         let cond: Vec<String> = columns
             .iter()
-            .map(|c| format!("\"keep\".{c} = {t}.{c}", c = ident(c), t = ident(table.name())))
+            .map(|c| {
+                format!(
+                    "\"keep\".{c} = {t}.{c}",
+                    c = ident(c),
+                    t = ident(table.name())
+                )
+            })
             .collect();
         values.push_str(&format!(
             "\n) AS \"keep\" ({}) WHERE {}",
@@ -296,7 +363,12 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
     }
     q.returning(Query::returning().expr(Expr::cust("true AS deleted")));
     let size = keys.iter().map(|k| row_len(k)).sum();
-    Ok(Statement { table, action: Action::Delete, rows: keys.len(), sql: reported(q.into(), table, 0, true, size)? })
+    Ok(Statement {
+        table,
+        action: Action::Delete,
+        rows: keys.len(),
+        sql: reported(q.into(), table, 0, true, size)?,
+    })
 }
 
 /// The change report: each writing statement runs inside a CTE whose `RETURNING` rows are
@@ -304,13 +376,24 @@ fn delete_missing(schema: &str, table: Table, columns: &[&str], keys: &[Vec<Stri
 /// one; rows an upsert leaves alone are not returned, so they count as unchanged).
 pub const REPORT_TABLE: &str = "pg_temp.plotsql_report";
 
-fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: bool, size: usize) -> SqlResult<String> {
+fn reported(
+    statement: SubQueryStatement,
+    table: Table,
+    rows: usize,
+    delete: bool,
+    size: usize,
+) -> SqlResult<String> {
     // Built in place: sea-query's `.to_owned()` idiom would copy every value of the
     // statement once per builder.
     let mut cte = CommonTableExpression::new();
     cte.query(statement).table_name(Alias::new("rows"));
     let counts = if delete {
-        vec!["0".to_owned(), "0".to_owned(), "0".to_owned(), "count(*)".to_owned()]
+        vec![
+            "0".to_owned(),
+            "0".to_owned(),
+            "0".to_owned(),
+            "count(*)".to_owned(),
+        ]
     } else {
         vec![
             "count(*) FILTER (WHERE \"inserted\")".to_owned(),
@@ -338,6 +421,7 @@ fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: boo
     query.with_clause(with).query(insert);
     let mut sql = String::with_capacity(size + 1024);
     query.build_collect_into(PostgresQueryBuilder, &mut sql);
+    sql.shrink_to_fit();
     Ok(sql)
 }
 
@@ -345,7 +429,10 @@ fn reported(statement: SubQueryStatement, table: Table, rows: usize, delete: boo
 ///
 /// # Errors
 /// Only if sea-query rejects a statement (a row of the wrong width), which would be a bug.
-pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>, sea_query::error::Error> {
+pub fn statements(
+    model: &Model,
+    options: &SqlOptions,
+) -> Result<Vec<Statement>, sea_query::error::Error> {
     let schema = options.schema.as_str();
     let mut out = Vec::new();
     let cat = &model.catalog;
@@ -364,7 +451,12 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
                 ]
             })
             .collect();
-        out.push(insert_do_nothing(schema, Table::Languages, &LANGUAGE_COLUMNS, rows)?);
+        out.push(insert_do_nothing(
+            schema,
+            Table::Languages,
+            &LANGUAGE_COLUMNS,
+            rows,
+        )?);
     }
     if !cat.libraries.is_empty() {
         let rows = cat
@@ -381,11 +473,22 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
                 ]
             })
             .collect();
-        out.push(insert_do_nothing(schema, Table::Libraries, &LIBRARY_COLUMNS, rows)?);
+        out.push(insert_do_nothing(
+            schema,
+            Table::Libraries,
+            &LIBRARY_COLUMNS,
+            rows,
+        )?);
     }
     // The upserts, one per chunk, rendered on every core; `collect` keeps their order.
-    let spec_chunks = chunk_bounds(model.specs.iter().map(|s| s.id.as_bytes()), options.chunk_size);
-    let impl_keys = model.impls.iter().map(|i| format!("{}\0{}\0{}", i.spec_id, i.language_id, i.library_id));
+    let spec_chunks = chunk_bounds(
+        model.specs.iter().map(|s| s.id.as_bytes()),
+        options.chunk_size,
+    );
+    let impl_keys = model
+        .impls
+        .iter()
+        .map(|i| format!("{}\0{}\0{}", i.spec_id, i.language_id, i.library_id));
     let impl_chunks = chunk_bounds(impl_keys, options.chunk_size);
     let chunks: Vec<(Table, std::ops::Range<usize>)> = spec_chunks
         .into_iter()
@@ -396,12 +499,38 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
         .into_par_iter()
         .map(|(table, range)| match table {
             Table::Impls => {
-                let rows = model.impls.get(range).unwrap_or_default().iter().map(impl_values).collect();
-                upsert(schema, table, &IMPL_COLUMNS, OnConflict::constraint("uq_impl"), &IMPL_COLUMNS[4..], rows)
+                let rows = model
+                    .impls
+                    .get(range)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(impl_values)
+                    .collect();
+                upsert(
+                    schema,
+                    table,
+                    &IMPL_COLUMNS,
+                    OnConflict::constraint("uq_impl"),
+                    &IMPL_COLUMNS[4..],
+                    rows,
+                )
             }
             _ => {
-                let rows = model.specs.get(range).unwrap_or_default().iter().map(spec_values).collect();
-                upsert(schema, table, &SPEC_COLUMNS, OnConflict::column(Alias::new("id")), &SPEC_COLUMNS[1..], rows)
+                let rows = model
+                    .specs
+                    .get(range)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(spec_values)
+                    .collect();
+                upsert(
+                    schema,
+                    table,
+                    &SPEC_COLUMNS,
+                    OnConflict::column(Alias::new("id")),
+                    &SPEC_COLUMNS[1..],
+                    rows,
+                )
             }
         })
         .collect::<SqlResult<Vec<Statement>>>()?;
@@ -410,10 +539,25 @@ pub fn statements(model: &Model, options: &SqlOptions) -> Result<Vec<Statement>,
     let impl_keys: Vec<Vec<String>> = model
         .impls
         .iter()
-        .map(|i| vec![literal::text(&i.spec_id), literal::text(&i.language_id), literal::text(&i.library_id)])
+        .map(|i| {
+            vec![
+                literal::text(&i.spec_id),
+                literal::text(&i.language_id),
+                literal::text(&i.library_id),
+            ]
+        })
         .collect();
-    out.push(delete_missing(schema, Table::Impls, &["spec_id", "language_id", "library_id"], &impl_keys)?);
-    let spec_keys: Vec<Vec<String>> = model.specs.iter().map(|s| vec![literal::text(&s.id)]).collect();
+    out.push(delete_missing(
+        schema,
+        Table::Impls,
+        &["spec_id", "language_id", "library_id"],
+        &impl_keys,
+    )?);
+    let spec_keys: Vec<Vec<String>> = model
+        .specs
+        .iter()
+        .map(|s| vec![literal::text(&s.id)])
+        .collect();
     out.push(delete_missing(schema, Table::Specs, &["id"], &spec_keys)?);
     Ok(out)
 }
@@ -458,17 +602,33 @@ mod tests {
         assert!(st.iter().all(|s| s.action == Action::Delete));
         assert_eq!(st.len(), 2);
         for s in &st {
-            assert!(!s.sql.contains("NOT IN") && !s.sql.contains("1 = 1"), "{}", s.sql);
+            assert!(
+                !s.sql.contains("NOT IN") && !s.sql.contains("1 = 1"),
+                "{}",
+                s.sql
+            );
             assert!(!s.sql.contains("VALUES"), "{}", s.sql);
         }
     }
 
     #[test]
     fn deletes_are_anti_joins_never_not_in() {
-        let model = Model { specs: vec![spec("a"), spec("b")], ..Model::default() };
+        let model = Model {
+            specs: vec![spec("a"), spec("b")],
+            ..Model::default()
+        };
         let st = statements(&model, &SqlOptions::default()).unwrap();
-        let delete = st.iter().find(|s| s.action == Action::Delete && s.table == Table::Specs).unwrap();
-        assert!(delete.sql.contains("NOT EXISTS (SELECT FROM (VALUES\n    ('a')\n  , ('b')\n)"), "{}", delete.sql);
+        let delete = st
+            .iter()
+            .find(|s| s.action == Action::Delete && s.table == Table::Specs)
+            .unwrap();
+        assert!(
+            delete
+                .sql
+                .contains("NOT EXISTS (SELECT FROM (VALUES\n    ('a')\n  , ('b')\n)"),
+            "{}",
+            delete.sql
+        );
         assert!(!delete.sql.contains("NOT IN"));
     }
 
@@ -481,8 +641,18 @@ mod tests {
 
     #[test]
     fn each_spec_row_appears_once_per_statement() {
-        let model = Model { specs: (0..50).map(|i| spec(&format!("s{i:02}"))).collect(), ..Model::default() };
-        let st = statements(&model, &SqlOptions { chunk_size: 7, ..SqlOptions::default() }).unwrap();
+        let model = Model {
+            specs: (0..50).map(|i| spec(&format!("s{i:02}"))).collect(),
+            ..Model::default()
+        };
+        let st = statements(
+            &model,
+            &SqlOptions {
+                chunk_size: 7,
+                ..SqlOptions::default()
+            },
+        )
+        .unwrap();
         let upserts: Vec<_> = st.iter().filter(|s| s.action == Action::Upsert).collect();
         assert_eq!(upserts.iter().map(|s| s.rows).sum::<usize>(), 50);
         assert!(upserts.iter().all(|s| s.rows <= 7));
@@ -495,7 +665,13 @@ mod tests {
         let mut more = keys.clone();
         more.insert(1, "spec-00000a".to_owned());
         let after = chunk_bounds(more.iter(), 100);
-        let ends = |c: &[std::ops::Range<usize>]| -> Vec<String> { c.iter().map(|r| r.end).filter(|&e| e > 0).map(|e| e.to_string()).collect() };
+        let ends = |c: &[std::ops::Range<usize>]| -> Vec<String> {
+            c.iter()
+                .map(|r| r.end)
+                .filter(|&e| e > 0)
+                .map(|e| e.to_string())
+                .collect()
+        };
         // Boundaries after the first few chunks are the same keys, shifted by one row.
         let b: Vec<usize> = before.iter().map(|r| r.end).skip(3).collect();
         let a: Vec<usize> = after.iter().map(|r| r.end - 1).skip(3).collect();

@@ -595,6 +595,9 @@ impl<'t> Builder<'t> {
     /// comment. saphyr-parser accepts several of those places; refuse them here. One pass
     /// over the lines that hold a tab.
     fn check_tabs(&self) -> Result<(), YamlError> {
+        if !self.text.contains('\t') {
+            return Ok(());
+        }
         let mut line_start = 0;
         for line in self.text.split_inclusive('\n') {
             let start = line_start;

@@ -143,9 +143,30 @@ impl Value {
 /// C1 controls are `C2 80..=9F` (less `C2 85`) and U+FFFE / U+FFFF are `EF BF BE` / `EF BF BF`.
 pub(crate) fn first_unprintable(text: &str) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
-    let at = bytes.iter().enumerate().position(|(i, &b)| match b {
+    // Printable ASCII and line feeds, 32 bytes at a time without a branch per byte; a
+    // block holding anything else is looked at byte by byte.
+    let plain = |b: u8| (0x20..0x7f).contains(&b) | (b == b'\n');
+    let mut start = 0;
+    for block in bytes.chunks(32) {
+        let end = start + block.len();
+        if !block.iter().fold(true, |ok, &b| ok & plain(b))
+            && let Some(found) = unprintable_in(text, start, end)
+        {
+            return Some(found);
+        }
+        start = end;
+    }
+    None
+}
+
+/// [`first_unprintable`] among the bytes `start..end` of `text`.
+fn unprintable_in(text: &str, start: usize, end: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let at = (start..end).find(|&i| match bytes.get(i).copied().unwrap_or(b' ') {
         b'\t' | b'\n' | b'\r' | b' '..=b'~' => false,
-        0xc2 => bytes.get(i + 1).is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
+        0xc2 => bytes
+            .get(i + 1)
+            .is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
         0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
         0x80..=0xff => false,
         _ => true,

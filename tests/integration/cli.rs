@@ -7,7 +7,12 @@ const CATALOG: &str = "languages:\n  - {id: python, name: Python, file_extension
 #[test]
 fn check_is_clean_on_the_demo() {
     let out = plotsql(&["check", demo().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty(), "check writes no script");
 }
 
@@ -26,22 +31,47 @@ fn errors_exit_1_and_leave_the_output_file_untouched() {
     ]);
     let out_file = repo.path().join("sync.sql");
     std::fs::write(&out_file, "previous").unwrap();
-    let out = plotsql(&["build", repo.path().to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
+    let out = plotsql(&[
+        "build",
+        repo.path().to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "previous");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("plotsql::impl::unknown_library"), "{stderr}");
+    assert!(
+        stderr.contains("plotsql::impl::unknown_library"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn output_file_is_written_on_success() {
-    let repo = Repo::new(&[("plotsql.yaml", CATALOG), ("plots/a/specification.md", "# a: A\n")]);
+    let repo = Repo::new(&[
+        ("plotsql.yaml", CATALOG),
+        ("plots/a/specification.md", "# a: A\n"),
+    ]);
     let out_file = repo.path().join("out/sync.sql");
     std::fs::create_dir_all(out_file.parent().unwrap()).unwrap();
-    let out = plotsql(&["build", repo.path().to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = plotsql(&[
+        "build",
+        repo.path().to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("COMMIT \\;"));
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("COMMIT \\;")
+    );
 }
 
 #[test]
@@ -61,7 +91,10 @@ fn empty_repository_needs_allow_empty() {
     let out = plotsql(&["build", repo.path().to_str().unwrap(), "--allow-empty"]);
     assert_eq!(out.status.code(), Some(0));
     let script = String::from_utf8(out.stdout).unwrap();
-    assert!(script.contains("DELETE FROM \"public\".\"specs\" RETURNING"), "{script}");
+    assert!(
+        script.contains("DELETE FROM \"public\".\"specs\" RETURNING"),
+        "{script}"
+    );
 }
 
 #[test]
@@ -70,7 +103,10 @@ fn schema_prints_the_ddl() {
     assert_eq!(out.status.code(), Some(0));
     let ddl = String::from_utf8(out.stdout).unwrap();
     for table in ["languages", "libraries", "specs", "impls"] {
-        assert!(ddl.contains(&format!("CREATE TABLE public.{table} (")), "{table}");
+        assert!(
+            ddl.contains(&format!("CREATE TABLE public.{table} (")),
+            "{table}"
+        );
     }
     assert!(ddl.contains("CONSTRAINT uq_impl UNIQUE (spec_id, language_id, library_id)"));
 }
@@ -81,7 +117,10 @@ fn every_command_has_help_with_an_example() {
         let out = plotsql(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0));
         let help = String::from_utf8(out.stdout).unwrap();
-        assert!(help.contains("Example"), "{cmd} --help has no example:\n{help}");
+        assert!(
+            help.contains("Example"),
+            "{cmd} --help has no example:\n{help}"
+        );
     }
     let help = String::from_utf8(plotsql(&["--help"]).stdout).unwrap();
     assert!(help.contains("Exit codes"), "{help}");

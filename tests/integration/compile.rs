@@ -43,18 +43,27 @@ fn summary_line_counts_specs_impls_and_warnings() {
     let out = plotsql(&["build", demo().to_str().unwrap()]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     let last = stderr.lines().last().unwrap();
-    assert!(last.starts_with("plotsql: 5 specs, 6 implementations, 0 errors, 6 warnings"), "{last}");
+    assert!(
+        last.starts_with("plotsql: 5 specs, 6 implementations, 0 errors, 6 warnings"),
+        "{last}"
+    );
 }
 
 #[test]
 fn chunk_size_bounds_rows_per_statement() {
     let repo = Repo::demo_copy();
     for i in 0..7 {
-        repo.write(&format!("plots/extra-{i}/specification.md"), &format!("# extra-{i}: Extra {i}\n"));
+        repo.write(
+            &format!("plots/extra-{i}/specification.md"),
+            &format!("# extra-{i}: Extra {i}\n"),
+        );
     }
     let script = build(repo.path(), &["--chunk-size", "2"]);
     let upserts = script.matches("INSERT INTO \"public\".\"specs\"").count();
-    assert!(upserts >= 6, "11 specs in chunks of at most 2 need at least 6 statements, got {upserts}");
+    assert!(
+        upserts >= 6,
+        "11 specs in chunks of at most 2 need at least 6 statements, got {upserts}"
+    );
     for part in script.split("-- specs upsert: ").skip(1) {
         let n: usize = part.split(' ').next().unwrap().parse().unwrap();
         assert!((1..=2).contains(&n), "chunk of {n} rows");

@@ -11,6 +11,7 @@
 mod cli;
 mod compile;
 mod diagnostics;
+mod hostile;
 mod postgres;
 mod reader;
 mod review;

@@ -2,8 +2,8 @@
 //! mode, serialised runs and the delete guards.
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
 use std::io::Write;
+use std::process::{Command, Stdio};
 
 use crate::util::{Repo, TestDb, build};
 
@@ -61,22 +61,58 @@ fn one_line_edits_change_about_one_line_of_the_script() {
         edit(&copy);
         let after = build(copy.path(), &chunk);
         let n = changed_lines(&base, &after);
-        assert!(n > 0 && n <= bound, "{what}: {n} changed lines, bound {bound}");
+        assert!(
+            n > 0 && n <= bound,
+            "{what}: {n} changed lines, bound {bound}"
+        );
         n
     };
     let meta = "plots/plot-017/metadata/python/plotly.yaml";
     let code = "plots/plot-017/implementations/python/plotly.py";
-    let score = check("quality score", &|r| r.write(meta, &r.read(meta).replace("quality_score: 90", "quality_score: 91")), 2);
+    let score = check(
+        "quality score",
+        &|r| {
+            r.write(
+                meta,
+                &r.read(meta)
+                    .replace("quality_score: 90", "quality_score: 91"),
+            )
+        },
+        2,
+    );
     assert_eq!(score, 2);
-    check("one code line", &|r| r.write(code, &r.read(code).replace("data = [1, 2, 3]", "data = [1, 2, 4]")), 2);
-    check("review strength", &|r| r.write(meta, &r.read(meta).replace("    - Clear\n", "    - Clear\n    - Short\n")), 6);
+    check(
+        "one code line",
+        &|r| {
+            r.write(
+                code,
+                &r.read(code).replace("data = [1, 2, 3]", "data = [1, 2, 4]"),
+            )
+        },
+        2,
+    );
+    check(
+        "review strength",
+        &|r| {
+            r.write(
+                meta,
+                &r.read(meta)
+                    .replace("    - Clear\n", "    - Clear\n    - Short\n"),
+            )
+        },
+        6,
+    );
     // A new implementation: its row (26 lines with 6 code lines), its key, and the counts
     // in its statement's header, report line and the delete's header.
     check(
         "new implementation",
         &|r| {
-            r.write("plots/plot-017/implementations/python/extra.py", "print(1)\n");
-            let cat = r.read("plotsql.yaml") + "  - {id: extra, name: Extra, language_id: python}\n";
+            r.write(
+                "plots/plot-017/implementations/python/extra.py",
+                "print(1)\n",
+            );
+            let cat =
+                r.read("plotsql.yaml") + "  - {id: extra, name: Extra, language_id: python}\n";
             r.write("plotsql.yaml", &cat);
         },
         24 + 9 + 12,
@@ -95,7 +131,11 @@ fn report(stdout: &str) -> BTreeMap<String, [u64; 4]> {
     for line in stdout.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         if cells.len() == 5 {
-            if let Ok(nums) = cells[1..].iter().map(|c| c.parse::<u64>()).collect::<Result<Vec<_>, _>>() {
+            if let Ok(nums) = cells[1..]
+                .iter()
+                .map(|c| c.parse::<u64>())
+                .collect::<Result<Vec<_>, _>>()
+            {
                 out.insert(cells[0].to_owned(), [nums[0], nums[1], nums[2], nums[3]]);
             }
         }
@@ -113,7 +153,9 @@ fn xmins(db: &TestDb) -> BTreeMap<String, String> {
 
 #[test]
 fn change_report_is_exact_and_resyncs_rewrite_nothing() {
-    let Some(db) = TestDb::new("report") else { return };
+    let Some(db) = TestDb::new("report") else {
+        return;
+    };
     let repo = sample(12);
     let first = report(&db.apply(&build(repo.path(), &["--chunk-size", "5"])));
     assert_eq!(first["languages"], [1, 0, 0, 0]);
@@ -126,12 +168,21 @@ fn change_report_is_exact_and_resyncs_rewrite_nothing() {
     assert_eq!(second["specs"], [0, 0, 12, 0]);
     assert_eq!(second["impls"], [0, 0, 36, 0]);
     assert_eq!(second["languages"], [0, 0, 1, 0]);
-    assert_eq!(xmins(&db), before, "a re-sync of an unchanged repository rewrites no row");
+    assert_eq!(
+        xmins(&db),
+        before,
+        "a re-sync of an unchanged repository rewrites no row"
+    );
 
     // One changed implementation, one changed spec, one new implementation, one deleted
     // spec (with its three implementations).
     let meta = "plots/plot-003/metadata/python/plotly.yaml";
-    repo.write(meta, &repo.read(meta).replace("quality_score: 90", "quality_score: 50"));
+    repo.write(
+        meta,
+        &repo
+            .read(meta)
+            .replace("quality_score: 90", "quality_score: 50"),
+    );
     let md = "plots/plot-005/specification.md";
     repo.write(md, &repo.read(md).replace("- A note", "- Another note"));
     repo.remove("plots/plot-007");
@@ -140,20 +191,34 @@ fn change_report_is_exact_and_resyncs_rewrite_nothing() {
     assert_eq!(third["specs"], [0, 1, 10, 1]);
     assert_eq!(third["impls"], [0, 1, 31, 4]);
     let after = xmins(&db);
-    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    assert_eq!(changed, ["i/plot-003/plotly", "s/plot-005"], "exactly the changed rows were rewritten");
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(
+        changed,
+        ["i/plot-003/plotly", "s/plot-005"],
+        "exactly the changed rows were rewritten"
+    );
     assert_eq!(after.len(), before.len() - 1 - 4);
 }
 
 #[test]
 fn plan_mode_reports_and_changes_nothing() {
-    let Some(db) = TestDb::new("plan") else { return };
+    let Some(db) = TestDb::new("plan") else {
+        return;
+    };
     let repo = sample(4);
     db.apply(&build(repo.path(), &[]));
     let dump = db.dump();
     repo.remove("plots/plot-001");
     let meta = "plots/plot-002/metadata/python/seaborn.yaml";
-    repo.write(meta, &repo.read(meta).replace("verdict: APPROVED", "verdict: REJECTED"));
+    repo.write(
+        meta,
+        &repo
+            .read(meta)
+            .replace("verdict: APPROVED", "verdict: REJECTED"),
+    );
     let plan = build(repo.path(), &["--plan"]);
     assert!(plan.trim_end().ends_with("ROLLBACK;"));
     let shown = report(&db.apply(&plan));
@@ -164,7 +229,9 @@ fn plan_mode_reports_and_changes_nothing() {
 
 #[test]
 fn max_delete_aborts_a_larger_wipe_and_changes_nothing() {
-    let Some(db) = TestDb::new("maxdel") else { return };
+    let Some(db) = TestDb::new("maxdel") else {
+        return;
+    };
     let repo = sample(5);
     db.apply(&build(repo.path(), &[]));
     let dump = db.dump();
@@ -174,7 +241,10 @@ fn max_delete_aborts_a_larger_wipe_and_changes_nothing() {
     let out = db.try_apply(&build(repo.path(), &["--max-delete", "7"]), &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("would delete 8 rows, more than --max-delete 7"), "{stderr}");
+    assert!(
+        stderr.contains("would delete 8 rows, more than --max-delete 7"),
+        "{stderr}"
+    );
     assert_eq!(db.dump(), dump);
     let shown = report(&db.apply(&build(repo.path(), &["--max-delete", "8"])));
     assert_eq!(shown["specs"][3] + shown["impls"][3], 8);
@@ -182,12 +252,19 @@ fn max_delete_aborts_a_larger_wipe_and_changes_nothing() {
 
 #[test]
 fn concurrent_applies_queue_on_the_advisory_lock() {
-    let Some(db) = TestDb::new("concurrent") else { return };
+    let Some(db) = TestDb::new("concurrent") else {
+        return;
+    };
     let repo_a = sample(6);
     let repo_b = sample(6);
     repo_b.remove("plots/plot-002");
     let meta = "plots/plot-004/metadata/python/plotly.yaml";
-    repo_b.write(meta, &repo_b.read(meta).replace("quality_score: 90", "quality_score: 12"));
+    repo_b.write(
+        meta,
+        &repo_b
+            .read(meta)
+            .replace("quality_score: 90", "quality_score: 12"),
+    );
     let (script_a, script_b) = (build(repo_a.path(), &[]), build(repo_b.path(), &[]));
 
     // State dumps of each script alone, for comparison.
@@ -247,9 +324,16 @@ fn concurrent_applies_queue_on_the_advisory_lock() {
     holder.wait().unwrap();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!String::from_utf8_lossy(&out.stderr).contains("deadlock"));
     }
     let end = db.dump();
-    assert!(end == state_a || end == state_b, "the end state must be one of the two repository states");
+    assert!(
+        end == state_a || end == state_b,
+        "the end state must be one of the two repository states"
+    );
 }

@@ -1,9 +1,9 @@
 //! Helpers: repository fixtures in temporary folders, the plotsql binary, PostgreSQL
 //! databases of their own for each test.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 /// The repository root of this crate.
 pub fn manifest_dir() -> PathBuf {
@@ -84,7 +84,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Runs the plotsql binary.
 pub fn plotsql(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plotsql")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_plotsql"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// `plotsql build REPO` with extra arguments; panics unless it succeeds. Returns the script.
@@ -106,7 +109,8 @@ pub fn build(repo: &Path, extra: &[&str]) -> String {
 
 /// The server the tests use: `DATABASE_URL`, or the local one.
 pub fn server_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// `url` with its database name replaced by `db`.
@@ -134,7 +138,12 @@ pub fn psql(url: &str, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("psql must be installed to run the PostgreSQL tests");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -154,7 +163,10 @@ pub fn postgres_available() -> bool {
                 Err(e) => format!("psql could not run: {e}"),
                 _ => format!("no PostgreSQL answers at {url}"),
             };
-            assert!(std::env::var_os("CI").is_none(), "PostgreSQL is required when CI is set: {why}");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL is required when CI is set: {why}"
+            );
             eprintln!("skipping PostgreSQL test: {why} (set DATABASE_URL)");
             false
         }
@@ -177,15 +189,29 @@ impl TestDb {
             "plotsql_test_{}_{}_{}",
             tag,
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
         );
         let server = server_url();
         let out = psql(&server, &["-c", &format!("CREATE DATABASE \"{name}\"")], "");
-        assert!(out.status.success(), "CREATE DATABASE failed: {}", String::from_utf8_lossy(&out.stderr));
-        let db = Self { url: with_database(&server, &name), name };
+        assert!(
+            out.status.success(),
+            "CREATE DATABASE failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let db = Self {
+            url: with_database(&server, &name),
+            name,
+        };
         let schema = plotsql(&["schema"]);
         let out = db.psql(&String::from_utf8(schema.stdout).unwrap());
-        assert!(out.status.success(), "schema failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "schema failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Some(db)
     }
 
@@ -196,7 +222,11 @@ impl TestDb {
     /// Applies a script as users do (`psql -X -f`), asserting success; returns stdout.
     pub fn apply(&self, script: &str) -> String {
         let out = self.try_apply(script, &[]);
-        assert!(out.status.success(), "apply failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "apply failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -215,7 +245,11 @@ impl TestDb {
     /// One query's rows, `|`-separated, one line per row.
     pub fn query(&self, sql: &str) -> String {
         let out = psql(&self.url, &["-A", "-t", "-c", sql], "");
-        assert!(out.status.success(), "query failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "query failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -228,11 +262,18 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let _ = psql(&server_url(), &["-c", &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)], "");
+        let _ = psql(
+            &server_url(),
+            &[
+                "-c",
+                &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+            ],
+            "",
+        );
     }
 }
 
-const DUMP_SQL: &str = r#"SELECT json_build_object(
+pub const DUMP_SQL: &str = r#"SELECT json_build_object(
   'languages', (SELECT coalesce(json_agg(t ORDER BY t.id COLLATE "C"), '[]') FROM (
       SELECT id, name, file_extension, runtime_version, documentation_url, description FROM public.languages) t),
   'libraries', (SELECT coalesce(json_agg(t ORDER BY t.id COLLATE "C"), '[]') FROM (
