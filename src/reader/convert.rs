@@ -124,10 +124,10 @@ pub(crate) fn text_max(
 /// PostgreSQL's assignment to `varchar(max)`: a value whose characters past `max` are all
 /// spaces is cut to `max` silently (anything else is an error, see [`check_len`]).
 pub(crate) fn fit_varchar(s: &mut String, max: usize) {
-    if let Some((cut, _)) = s.char_indices().nth(max) {
-        if s[cut..].bytes().all(|b| b == b' ') {
-            s.truncate(cut);
-        }
+    if let Some((cut, _)) = s.char_indices().nth(max)
+        && s[cut..].bytes().all(|b| b == b' ')
+    {
+        s.truncate(cut);
     }
 }
 

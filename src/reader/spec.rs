@@ -148,10 +148,10 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
                     .chain(&md.notes)
                     .map(String::as_str),
             );
-        if stored.into_iter().any(|s| s.contains('\0')) {
-            if let Err(d) = files::check_no_nul(&md_rel, md_text.clone()) {
-                out.report(&md_rel, None, d);
-            }
+        if stored.into_iter().any(|s| s.contains('\0'))
+            && let Err(d) = files::check_no_nul(&md_rel, md_text.clone())
+        {
+            out.report(&md_rel, None, d);
         }
     }
 

@@ -130,14 +130,13 @@ fn report(stdout: &str) -> BTreeMap<String, [u64; 4]> {
     let mut out = BTreeMap::new();
     for line in stdout.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        if cells.len() == 5 {
-            if let Ok(nums) = cells[1..]
+        if cells.len() == 5
+            && let Ok(nums) = cells[1..]
                 .iter()
                 .map(|c| c.parse::<u64>())
                 .collect::<Result<Vec<_>, _>>()
-            {
-                out.insert(cells[0].to_owned(), [nums[0], nums[1], nums[2], nums[3]]);
-            }
+        {
+            out.insert(cells[0].to_owned(), [nums[0], nums[1], nums[2], nums[3]]);
         }
     }
     out
