@@ -87,10 +87,10 @@ fn walk_yaml(dir: &std::path::Path) -> Vec<String> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                if let Ok(t) = std::fs::read_to_string(&p) {
-                    out.push(t);
-                }
+            } else if p.extension().is_some_and(|x| x == "yaml")
+                && let Ok(t) = std::fs::read_to_string(&p)
+            {
+                out.push(t);
             }
         }
     }

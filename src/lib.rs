@@ -90,7 +90,7 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
         specs: m.specs.len(),
         impls: m.impls.len(),
     };
-    let script = writer::script(&statements, counts, &options.script);
+    let script = writer::script_owned(statements, counts, &options.script);
     Ok(Build {
         reading,
         script: Some(script),

@@ -156,7 +156,7 @@ fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) 
         },
         script: writer::ScriptOptions {
             plan,
-            max_delete: None,
+            ..writer::ScriptOptions::default()
         },
         strict: args.strict,
         allow_empty,

@@ -21,13 +21,31 @@ use crate::sql::{Action, Statement};
 /// `plotsql` read as a big-endian integer.
 pub const ADVISORY_LOCK_KEY: i64 = 0x0070_6c6f_7473_716c;
 
+/// Most bytes psql sends as one query string. PostgreSQL refuses a message over 1 GB, so a
+/// larger script is cut into several query strings, one more round trip each; the one
+/// transaction still spans them all.
+pub const MAX_QUERY_BYTES: usize = 256 * 1024 * 1024;
+
 /// How the script ends and what it guards.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScriptOptions {
     /// End with `ROLLBACK` instead of `COMMIT`: show the effect, change nothing.
     pub plan: bool,
     /// Abort (and roll back) when the deletes would remove more rows than this.
     pub max_delete: Option<u64>,
+    /// Cut the script into query strings of at most about this many bytes
+    /// ([`MAX_QUERY_BYTES`] by default).
+    pub max_query_bytes: usize,
+}
+
+impl Default for ScriptOptions {
+    fn default() -> Self {
+        Self {
+            plan: false,
+            max_delete: None,
+            max_query_bytes: MAX_QUERY_BYTES,
+        }
+    }
 }
 
 /// Counts shown in the script's header.
@@ -65,6 +83,23 @@ const COMPLETION_MARK: &str = "INSERT INTO pg_temp.plotsql_complete VALUES (2, N
 #[must_use]
 pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions) -> String {
     let size: usize = statements.iter().map(|s| s.sql.len() + 64).sum();
+    write_script(statements, size, counts, options)
+}
+
+/// [`script`] taking the statements by value: each is freed as soon as it is written, so
+/// the statements and the script are not held in full at the same time.
+#[must_use]
+pub fn script_owned(statements: Vec<Statement>, counts: Counts, options: &ScriptOptions) -> String {
+    let size: usize = statements.iter().map(|s| s.sql.len() + 64).sum();
+    write_script(statements, size, counts, options)
+}
+
+fn write_script<S: std::borrow::Borrow<Statement>>(
+    statements: impl IntoIterator<Item = S>,
+    size: usize,
+    counts: Counts,
+    options: &ScriptOptions,
+) -> String {
     let mut out = String::with_capacity(size + 4096);
     let _ = write!(
         out,
@@ -100,7 +135,18 @@ pub fn script(statements: &[Statement], counts: Counts, options: &ScriptOptions)
          \"unchanged\" bigint, \"deleted\" bigint) \\;\n",
     );
     out.push_str(COMPLETION_GUARD);
+    let mut query_start = 0;
     for s in statements {
+        let s = s.borrow();
+        if out.len() - query_start + s.sql.len() > options.max_query_bytes
+            && query_start < out.len()
+        {
+            // An empty statement ends psql's query buffer: what came before goes as one query.
+            out.push_str(
+                "\n-- psql sends the statements so far as one query (PostgreSQL takes at most 1 GB).\n;\n",
+            );
+            query_start = out.len();
+        }
         let _ = write!(
             out,
             "\n-- {}: {}\n{} \\;\n",

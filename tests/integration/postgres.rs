@@ -318,3 +318,39 @@ fn the_script_also_applies_with_single_transaction_flags() {
     );
     assert_eq!(db.dump()["impls"].as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn a_script_cut_into_several_queries_is_still_one_transaction() {
+    let Some(db) = TestDb::new("cut") else { return };
+    let reading = plotsql::reader::read(&demo(), &plotsql::reader::ReadOptions::default()).unwrap();
+    let statements = plotsql::sql::statements(
+        &reading.model,
+        &plotsql::sql::SqlOptions {
+            chunk_size: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let options = plotsql::writer::ScriptOptions {
+        max_query_bytes: 2000,
+        ..Default::default()
+    };
+    let script = plotsql::writer::script(&statements, plotsql::writer::Counts::default(), &options);
+    let cuts = script.matches("\n;\n").count();
+    assert!(cuts >= 5, "expected several query strings, got {cuts} cuts");
+    db.apply(&script);
+    let whole = TestDb::new("cut_whole").unwrap();
+    whole.apply(&build(&demo(), &[]));
+    assert_eq!(db.dump(), whole.dump());
+    // A failure in a later query string still rolls back the earlier ones.
+    let other = TestDb::new("cut_fail").unwrap();
+    assert!(
+        other
+            .psql("ALTER TABLE public.impls ADD CONSTRAINT no_makie CHECK (library_id <> 'makie');")
+            .status
+            .success()
+    );
+    let out = other.try_apply(&script, &[]);
+    assert!(!out.status.success());
+    assert_eq!(other.dump()["specs"], serde_json::json!([]));
+}
