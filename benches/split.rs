@@ -51,30 +51,15 @@ fn heap(capacity: usize) -> usize {
     }
 }
 
-fn json_bytes(j: &plotsql::ir::Json) -> usize {
-    use plotsql::ir::Json;
-    match j {
-        Json::Null | Json::Bool(_) => 0,
-        Json::Number(s) | Json::String(s) => heap(s.capacity()),
-        Json::Array(items) => {
-            heap(items.capacity() * std::mem::size_of::<Json>())
-                + items.iter().map(json_bytes).sum::<usize>()
-        }
-        Json::Object(entries) => {
-            heap(entries.capacity() * std::mem::size_of::<(String, Json)>())
-                + entries
-                    .iter()
-                    .map(|(k, v)| heap(k.capacity()) + json_bytes(v))
-                    .sum::<usize>()
-        }
-    }
+fn json_bytes(j: &plotsql::ir::JsonText) -> usize {
+    heap(j.as_str().len())
 }
 
-/// Estimated heap bytes of the model: (text fields, JSON trees).
+/// Estimated heap bytes of the model: (text fields, JSON documents).
 fn model_bytes(m: &plotsql::ir::Model) -> (usize, usize) {
     let opt = |s: &Option<String>| s.as_ref().map_or(0, |s| heap(s.capacity()));
     let list = |l: &Vec<Option<String>>| heap(l.capacity() * 24) + l.iter().map(opt).sum::<usize>();
-    let oj = |j: &Option<plotsql::ir::Json>| j.as_ref().map_or(0, json_bytes);
+    let oj = |j: &Option<plotsql::ir::JsonText>| j.as_ref().map_or(0, json_bytes);
     let mut text = heap(m.impls.capacity() * std::mem::size_of::<plotsql::ir::Impl>());
     let mut json = 0;
     for i in &m.impls {

@@ -2,7 +2,7 @@
 //! expose the reader's internal stages on in-memory text. Not an API; hidden from the docs.
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Catalog, Json};
+use crate::ir::{Catalog, Json, JsonText};
 use crate::reader::convert::{self, JsonMode};
 use crate::reader::{catalog, files, markdown, yamlfile};
 use crate::sql::literal;
@@ -177,18 +177,18 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         Err(d) => out.diagnostics.push(d),
     }
     let jsons = [
-        convert::json(
+        convert::json_value(
             "review.criteria_checklist",
             review.get("criteria_checklist"),
             JsonMode::Strict,
         ),
-        convert::json("impl_tags", m.get("impl_tags"), JsonMode::Strict),
-        convert::json("tags", m.get("tags"), JsonMode::Tags),
+        convert::json_value("impl_tags", m.get("impl_tags"), JsonMode::Strict),
+        convert::json_value("tags", m.get("tags"), JsonMode::Tags),
     ];
     for j in jsons {
         match j {
             Ok(Some(j)) => {
-                let lit = literal::opt_json(Some(&j));
+                let lit = literal::opt_json(Some(&JsonText::from(&j)));
                 out.json.push((j, lit));
             }
             Ok(None) => {}

@@ -4,6 +4,8 @@
 //! lists, JSON is JSON. The reader builds a [`Model`]; the backend turns it into SQL. No
 //! I/O, no positions: diagnostics were raised while lowering.
 
+use std::fmt::Write as _;
+
 /// A `timestamp without time zone` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
@@ -38,6 +40,99 @@ pub enum Json {
     Array(Vec<Json>),
     /// An object; keys are unique.
     Object(Vec<(String, Json)>),
+}
+
+/// A JSON document as stored: pretty-printed with two-space indentation, keys in source
+/// order. One string instead of a tree keeps the model small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonText(String);
+
+impl JsonText {
+    /// The document's text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&Json> for JsonText {
+    fn from(json: &Json) -> Self {
+        let mut buf = String::new();
+        write_json(&mut buf, json, 1);
+        Self(buf)
+    }
+}
+
+pub(crate) fn json_string(buf: &mut String, s: &str) {
+    buf.reserve(s.len() + 2);
+    buf.push('"');
+    // Every character that needs an escape is ASCII, so the runs between them are whole
+    // characters, copied as they are.
+    let mut run_start = 0;
+    for (at, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 | 0x7f => "",
+            _ => continue,
+        };
+        buf.push_str(s.get(run_start..at).unwrap_or_default());
+        if escape.is_empty() {
+            let _ = write!(buf, "\\u{:04x}", b);
+        } else {
+            buf.push_str(escape);
+        }
+        run_start = at + 1;
+    }
+    buf.push_str(s.get(run_start..).unwrap_or_default());
+    buf.push('"');
+}
+
+fn newline(buf: &mut String, depth: usize) {
+    buf.push('\n');
+    for _ in 0..depth {
+        buf.push_str("  ");
+    }
+}
+
+fn write_json(buf: &mut String, j: &Json, depth: usize) {
+    match j {
+        Json::Null => buf.push_str("null"),
+        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => buf.push_str(n),
+        Json::String(s) => json_string(buf, s),
+        Json::Array(items) if items.is_empty() => buf.push_str("[]"),
+        Json::Array(items) => {
+            buf.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                newline(buf, depth);
+                write_json(buf, item, depth + 1);
+            }
+            newline(buf, depth - 1);
+            buf.push(']');
+        }
+        Json::Object(entries) if entries.is_empty() => buf.push_str("{}"),
+        Json::Object(entries) => {
+            buf.push('{');
+            for (n, (k, v)) in entries.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                newline(buf, depth);
+                json_string(buf, k);
+                buf.push_str(": ");
+                write_json(buf, v, depth + 1);
+            }
+            newline(buf, depth - 1);
+            buf.push('}');
+        }
+    }
 }
 
 /// The review verdict of an implementation.
@@ -147,7 +242,7 @@ pub struct Spec {
     /// Who suggested it.
     pub suggested: Option<String>,
     /// Classification tags.
-    pub tags: Option<Json>,
+    pub tags: Option<JsonText>,
 }
 
 /// A row of `impls` (its `id` is left to the database).
@@ -192,11 +287,11 @@ pub struct Impl {
     /// Description of the rendered image.
     pub review_image_description: Option<String>,
     /// Review checklist.
-    pub review_criteria_checklist: Option<Json>,
+    pub review_criteria_checklist: Option<JsonText>,
     /// Review verdict.
     pub review_verdict: Option<Verdict>,
     /// Implementation tags.
-    pub impl_tags: Option<Json>,
+    pub impl_tags: Option<JsonText>,
 }
 
 impl Impl {

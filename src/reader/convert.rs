@@ -6,7 +6,7 @@
 //! the value, because the Python job carries on with a NULL there.
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Json, Timestamp, Verdict};
+use crate::ir::{Json, JsonText, Timestamp, Verdict};
 use crate::python;
 use crate::source::Span;
 use crate::yaml::{Date, DateTime, Node, Value};
@@ -492,6 +492,15 @@ pub(crate) enum JsonMode {
 
 /// A `jsonb` column: the value as parsed; `None` (SQL NULL) when absent or null.
 pub(crate) fn json(
+    field: &str,
+    node: Option<&Node>,
+    mode: JsonMode,
+) -> Result<Option<JsonText>, Diagnostic> {
+    Ok(json_value(field, node, mode)?.map(|j| JsonText::from(&j)))
+}
+
+/// [`json`] before rendering: the JSON value itself.
+pub(crate) fn json_value(
     field: &str,
     node: Option<&Node>,
     mode: JsonMode,

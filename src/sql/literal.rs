@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use crate::ir::{Json, Timestamp};
+use crate::ir::{JsonText, Timestamp};
 
 /// Indentation of a value inside a row (continuation lines of JSON and arrays).
 pub(crate) const VALUE_INDENT: &str = "    ";
@@ -147,85 +147,11 @@ pub(crate) fn text_array(items: &[Option<String>]) -> String {
     out
 }
 
-/// A `jsonb` literal: the JSON pretty-printed (jsonb ignores layout), keys in source order.
-pub(crate) fn opt_json(j: Option<&Json>) -> String {
+/// A `jsonb` literal: the document's pretty-printed text (jsonb ignores layout), its lines
+/// indented to sit under the value. JSON text holds no raw newline but those of its layout.
+pub(crate) fn opt_json(j: Option<&JsonText>) -> String {
     let Some(j) = j else { return "NULL".to_owned() };
-    let mut buf = String::new();
-    write_json(&mut buf, j, 1);
-    text(&buf)
-}
-
-fn json_string(buf: &mut String, s: &str) {
-    buf.reserve(s.len() + 2);
-    buf.push('"');
-    // Every character that needs an escape is ASCII, so the runs between them are whole
-    // characters, copied as they are.
-    let mut run_start = 0;
-    for (at, &b) in s.as_bytes().iter().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..0x20 | 0x7f => "",
-            _ => continue,
-        };
-        buf.push_str(s.get(run_start..at).unwrap_or_default());
-        if escape.is_empty() {
-            let _ = write!(buf, "\\u{:04x}", b);
-        } else {
-            buf.push_str(escape);
-        }
-        run_start = at + 1;
-    }
-    buf.push_str(s.get(run_start..).unwrap_or_default());
-    buf.push('"');
-}
-
-fn newline(buf: &mut String, depth: usize) {
-    buf.push('\n');
-    buf.push_str(VALUE_INDENT);
-    for _ in 0..depth {
-        buf.push_str("  ");
-    }
-}
-
-fn write_json(buf: &mut String, j: &Json, depth: usize) {
-    match j {
-        Json::Null => buf.push_str("null"),
-        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => buf.push_str(n),
-        Json::String(s) => json_string(buf, s),
-        Json::Array(items) if items.is_empty() => buf.push_str("[]"),
-        Json::Array(items) => {
-            buf.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                newline(buf, depth);
-                write_json(buf, item, depth + 1);
-            }
-            newline(buf, depth - 1);
-            buf.push(']');
-        }
-        Json::Object(entries) if entries.is_empty() => buf.push_str("{}"),
-        Json::Object(entries) => {
-            buf.push('{');
-            for (n, (k, v)) in entries.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                newline(buf, depth);
-                json_string(buf, k);
-                buf.push_str(": ");
-                write_json(buf, v, depth + 1);
-            }
-            newline(buf, depth - 1);
-            buf.push('}');
-        }
-    }
+    text(&j.as_str().replace('\n', &format!("\n{VALUE_INDENT}")))
 }
 
 #[cfg(test)]
@@ -256,7 +182,7 @@ mod tests {
                 .any(|c| c == '\\' || (c.is_control() && c != '\n' && c != '\t'));
             assert_eq!(needs_escape_string(&s), by_char, "U+{:04X}", c as u32);
             let mut json = String::new();
-            json_string(&mut json, &s);
+            crate::ir::json_string(&mut json, &s);
             let mut expected = String::from("\"");
             for c in s.chars() {
                 match c {
@@ -307,6 +233,7 @@ mod tests {
 
     #[test]
     fn json_is_pretty_and_escaped() {
+        use crate::ir::Json;
         let j = Json::Object(vec![
             (
                 "a'b".into(),
@@ -315,7 +242,7 @@ mod tests {
             ("e".into(), Json::Object(vec![])),
         ]);
         assert_eq!(
-            opt_json(Some(&j)),
+            opt_json(Some(&JsonText::from(&j))),
             "E'{\n      \"a''b\": [\n        1,\n        \"x\\\\\"\\\\\\\\\"\n      ],\n      \"e\": {}\n    }'"
         );
     }
