@@ -112,8 +112,16 @@ pub(crate) fn io_diagnostic(rel: &str, e: &std::io::Error) -> Diagnostic {
 }
 
 /// The entries of `dir`, sorted by name. A name that is not UTF-8 is an error.
-pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
+///
+/// An entry that cannot be used (a name that is not UTF-8, a link leaving the repository or
+/// one that cannot be followed) is left out and reported in the second list, so the rest of
+/// the folder is still read and every problem is reported in one run.
+pub(crate) fn list_dir(
+    root: &Root,
+    dir: &Path,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>), Diagnostic> {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     let walker = WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
@@ -133,17 +141,26 @@ pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic
         })?;
         let Some(name) = item.file_name().to_str() else {
             let rel = root.relative(item.path());
-            return Err(Diagnostic::error(
-                "plotsql::fs::non_utf8_name",
-                format!("file name `{rel}` is not valid UTF-8"),
-            )
-            .in_file(rel)
-            .at_name()
-            .label("not UTF-8 (shown with U+FFFD)")
-            .help("rename the file; plotsql stores names as UTF-8 text"));
+            problems.push(
+                Diagnostic::error(
+                    "plotsql::fs::non_utf8_name",
+                    format!("file name `{rel}` is not valid UTF-8"),
+                )
+                .in_file(rel)
+                .at_name()
+                .label("not UTF-8 (shown with U+FFFD)")
+                .help("rename the file; plotsql stores names as UTF-8 text"),
+            );
+            continue;
         };
         let kind = if item.path_is_symlink() {
-            root.link_kind(item.path())?
+            match root.link_kind(item.path()) {
+                Ok(kind) => kind,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            }
         } else {
             kind_of(&item.file_type())
         };
@@ -156,7 +173,7 @@ pub(crate) fn list_dir(root: &Root, dir: &Path) -> Result<Vec<Entry>, Diagnostic
     // walkdir sorts by OsStr; sort again by the UTF-8 text so the order is Python's
     // `sorted()` order on every platform.
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+    Ok((out, problems))
 }
 
 /// Reads a file as text the way Python's `read_text(encoding="utf-8")` does, or explains

@@ -131,7 +131,12 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
     let plots = repo.join("plots");
     let entries = match root.kind(&plots) {
         Ok(Some(Kind::Dir)) => match files::list_dir(&root, &plots) {
-            Ok(entries) => entries,
+            Ok((entries, problems)) => {
+                for d in problems {
+                    report(&mut reading, d);
+                }
+                entries
+            }
             Err(d) => {
                 report(&mut reading, d);
                 Vec::new()

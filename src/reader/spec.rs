@@ -391,7 +391,12 @@ fn read_impls(
         }
     }
     let entries = match files::list_dir(root, &impl_dir) {
-        Ok(e) => e,
+        Ok((e, problems)) => {
+            for d in problems {
+                out.report(&root.relative(&impl_dir), None, d);
+            }
+            e
+        }
         Err(d) => {
             out.report(&root.relative(&impl_dir), None, d);
             return;
@@ -419,7 +424,12 @@ fn read_impls(
             continue;
         };
         let files = match files::list_dir(root, &entry.path) {
-            Ok(f) => f,
+            Ok((f, problems)) => {
+                for d in problems {
+                    out.report(&rel, None, d);
+                }
+                f
+            }
             Err(d) => {
                 out.report(&rel, None, d);
                 continue;

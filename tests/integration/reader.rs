@@ -510,3 +510,30 @@ fn unicode_line_breaks_in_yaml_are_refused() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_bad_entry_does_not_hide_the_rest_of_its_folder() {
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    let repo = Repo::new(&[
+        ("plotsql.yaml", CATALOG),
+        ("plots/s/specification.md", "# s: S\n"),
+        ("plots/s/implementations/python/unknown.py", "x\n"),
+    ]);
+    std::os::unix::fs::symlink(
+        outside.path(),
+        repo.path()
+            .join("plots/s/implementations/python/matplotlib.py"),
+    )
+    .unwrap();
+    let r = read(repo.path(), &ReadOptions::default()).unwrap();
+    let mut found = codes(&r);
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "plotsql::fs::link_outside",
+            "plotsql::impl::unknown_library"
+        ]
+    );
+}
