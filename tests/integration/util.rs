@@ -133,6 +133,9 @@ pub fn psql(url: &str, args: &[&str], stdin: &str) -> Output {
         .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url])
         .args(args)
         .env("PGCONNECT_TIMEOUT", "5")
+        // Session settings under test are passed explicitly, never inherited.
+        .env_remove("PGOPTIONS")
+        .env_remove("PGCLIENTENCODING")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

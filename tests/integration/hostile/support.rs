@@ -1,9 +1,8 @@
 //! Helpers of the hostile suite: compiling in-process, applying with psql under chosen
 //! settings, full dumps with pg_dump.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use plotsql::render::{self, RenderOptions};
 
@@ -53,22 +52,7 @@ pub fn apply_in(
 
 /// `psql -X -d url` with `stdin`, ON_ERROR_STOP, settings reset.
 pub fn sql(url: &str, stdin: &str) -> Output {
-    let mut child = Command::new("psql")
-        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url])
-        .env_remove("PGOPTIONS")
-        .env_remove("PGCLIENTENCODING")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    crate::util::psql(url, &["-A", "-t"], stdin)
 }
 
 /// Runs `stdin` and asserts success; returns stdout.
