@@ -285,7 +285,7 @@ fn concurrent_applies_queue_on_the_advisory_lock() {
     let wait_for = |n: usize| {
         for _ in 0..100 {
             let waiting: usize = db
-                .query(&format!("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ({key} & 4294967295)::oid AND {}", if n == 0 { "granted" } else { "NOT granted" }))
+                .query(&format!("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND objid = ({key} & 4294967295)::oid AND {}", if n == 0 { "granted" } else { "NOT granted" }))
                 .trim()
                 .parse()
                 .unwrap();

@@ -265,7 +265,7 @@ fn killing_psql_mid_stream_changes_nothing() {
             kills += 1;
             wait_for(
                 &f.db.url,
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'plotsql-pipe'",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'plotsql-pipe'",
                 "0",
                 "psql's session to end",
             );
@@ -350,7 +350,7 @@ fn stop_blocked_sync(f: &Fixture, before: &str, blocker: &str, what: &str, stop:
     wait_for(
         url,
         "SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a USING (pid) \
-         WHERE a.application_name = 'plotsql-holder' AND l.granted AND l.locktype IN ('advisory', 'transactionid')",
+         WHERE a.datname = current_database() AND a.application_name = 'plotsql-holder' AND l.granted AND l.locktype IN ('advisory', 'transactionid')",
         "t",
         "the holder's lock",
     );
@@ -369,11 +369,11 @@ fn stop_blocked_sync(f: &Fixture, before: &str, blocker: &str, what: &str, stop:
     );
     wait_for(
         url,
-        "SELECT wait_event_type FROM pg_stat_activity WHERE application_name = 'plotsql-sync' AND state = 'active'",
+        "SELECT wait_event_type FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'plotsql-sync' AND state = 'active'",
         "Lock",
         &format!("the sync to block {what}"),
     );
-    let backend = "(SELECT pid FROM pg_stat_activity WHERE application_name = 'plotsql-sync')";
+    let backend = "(SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'plotsql-sync')";
     match stop {
         Stop::KillPsqlChecked | Stop::KillPsqlUnchecked => sync.kill().unwrap(),
         Stop::InterruptPsql => {
@@ -398,7 +398,7 @@ fn stop_blocked_sync(f: &Fixture, before: &str, blocker: &str, what: &str, stop:
         // The server must give the sync up while the lock is still held.
         wait_for(
             url,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'plotsql-sync'",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'plotsql-sync'",
             "0",
             "the sync's backend to end",
         );
@@ -409,7 +409,7 @@ fn stop_blocked_sync(f: &Fixture, before: &str, blocker: &str, what: &str, stop:
     let _ = holder.wait();
     wait_for(
         url,
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'plotsql-sync'",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'plotsql-sync'",
         "0",
         "the sync's backend to end",
     );
