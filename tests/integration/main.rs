@@ -16,3 +16,4 @@ mod postgres;
 mod reader;
 mod review;
 mod util;
+mod workflows;
