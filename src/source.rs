@@ -1,4 +1,4 @@
-//! Source texts and byte spans: every diagnostic points into a [`SourceFile`].
+//! Source texts and byte spans: every diagnostic points into a file's text through a [`Span`].
 
 /// A half-open byte range `start..end` into one file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

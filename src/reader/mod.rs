@@ -1,4 +1,4 @@
-//! Frontend: reads a plot repository into the [`Model`](crate::ir::Model).
+//! Frontend: reads a plot repository into the [`Model`].
 //!
 //! Takes the repository folder; returns the model, every diagnostic found (sorted by file
 //! and position), and the texts those diagnostics point into. It never stops at the first

@@ -1,6 +1,6 @@
 //! Backend: the [`Model`] as sea-query statements for PostgreSQL, in a fixed order.
 //!
-//! Values are rendered by [`literal`] and handed to sea-query as custom expressions, laid
+//! Values are rendered by `literal` and handed to sea-query as custom expressions, laid
 //! out one value per line, so the script diffs line by line. Statement order: languages,
 //! libraries, spec upserts, implementation upserts, the spec delete, the implementation
 //! delete.
