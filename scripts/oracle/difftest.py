@@ -15,7 +15,7 @@ With probability P (default 0.2) a repository is a two-state run: an older state
 first into both databases, then the newer one.
 
 Repositories that show a discrepancy are kept under --keep (default
-/work/scratch/oracle/failures) as <seed>-<index>/, with the outputs of both sides.
+target/oracle-failures) as <seed>-<index>/, with the outputs of both sides.
 """
 
 from __future__ import annotations
@@ -630,11 +630,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-n", type=int, default=50)
-    ap.add_argument("--plotsql", default=os.environ.get("PLOTSQL", "/work/scratch/target-oracle/release/plotsql"))
+    ap.add_argument("--plotsql", default=os.environ.get("PLOTSQL", str(ROOT / "target/release/plotsql")))
     ap.add_argument("--db", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    ap.add_argument("--keep", default="/work/scratch/oracle/failures")
+    ap.add_argument("--keep", default=str(ROOT / "target/oracle-failures"))
     ap.add_argument("--two-state", type=float, default=0.2)
-    ap.add_argument("--parity", default="/work/shared/parity")
+    ap.add_argument("--parity", default=str(ROOT.parent / "shared/parity"))
     ap.add_argument("--show", type=int, default=5)
     args = ap.parse_args()
     parity = Path(args.parity)
