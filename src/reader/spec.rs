@@ -602,13 +602,13 @@ fn read_impl(
         value: Value::Map(Vec::new()),
         span: Span::default(),
     };
-    let (m, mrel, mtext): (&Node, String, String) = if found_file {
+    let (m, mrel, mtext): (&Node, &str, &str) = if found_file {
         match &file_meta {
             Some(file) => {
                 let counts = matches!(file.root.value, Value::Map(ref e) if !e.is_empty())
                     && file.root.get("library").is_some();
                 if counts {
-                    (&file.root, file.rel.clone(), file.text.clone())
+                    (&file.root, file.rel.as_str(), file.text.as_str())
                 } else {
                     out.report(
                         &file.rel,
@@ -624,10 +624,10 @@ fn read_impl(
                         .label("no `library` in this document")
                         .help(format!("add `library: {}` at the top", f.library)),
                     );
-                    (&empty, file.rel.clone(), String::new())
+                    (&empty, file.rel.as_str(), "")
                 }
             }
-            None => (&empty, String::new(), String::new()),
+            None => (&empty, "", ""),
         }
     } else {
         match spec_meta
@@ -635,19 +635,15 @@ fn read_impl(
             .and_then(|i| i.get(&f.library))
         {
             Some(node) if matches!(node.value, Value::Map(_)) => {
-                let s = spec_meta.map_or((String::new(), String::new()), |s| {
-                    (s.rel.clone(), s.text.clone())
-                });
+                let s = spec_meta.map_or(("", ""), |s| (s.rel.as_str(), s.text.as_str()));
                 (node, s.0, s.1)
             }
-            Some(node) if !node.value.is_truthy() => (&empty, String::new(), String::new()),
+            Some(node) if !node.value.is_truthy() => (&empty, "", ""),
             Some(node) => {
-                let s = spec_meta.map_or((String::new(), String::new()), |s| {
-                    (s.rel.clone(), s.text.clone())
-                });
+                let s = spec_meta.map_or(("", ""), |s| (s.rel.as_str(), s.text.as_str()));
                 out.report(
-                    &s.0,
-                    Some(&s.1),
+                    s.0,
+                    Some(s.1),
                     Diagnostic::error(
                         "plotsql::impl::metadata_not_mapping",
                         format!("`implementations.{}` must be a mapping", f.library),
@@ -657,10 +653,9 @@ fn read_impl(
                 );
                 return None;
             }
-            None => (&empty, String::new(), String::new()),
+            None => (&empty, "", ""),
         }
     };
-    let (mrel, mtext) = (mrel.as_str(), mtext.as_str());
     let c: &Node = match m.get("current") {
         Some(cur) if cur.value.is_truthy() => {
             if matches!(cur.value, Value::Map(_)) {
