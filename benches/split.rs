@@ -191,12 +191,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reading = reader::read(&repo, &options.read)?;
     let sql_ms = time(runs, || sql::statements(&reading.model, &options.sql));
     let statements = sql::statements(&reading.model, &options.sql)?;
-    let counts = writer::Counts {
-        languages: reading.model.catalog.languages.len(),
-        libraries: reading.model.catalog.libraries.len(),
-        specs: reading.model.specs.len(),
-        impls: reading.model.impls.len(),
-    };
+    let counts = writer::Counts::of(&reading.model);
     let script_ms = time(runs, || {
         writer::script(&statements, counts, &options.script)
     });

@@ -33,12 +33,7 @@ fn stages(c: &mut Criterion) {
         return;
     };
     let m = &reading.model;
-    let counts = writer::Counts {
-        languages: m.catalog.languages.len(),
-        libraries: m.catalog.libraries.len(),
-        specs: m.specs.len(),
-        impls: m.impls.len(),
-    };
+    let counts = writer::Counts::of(m);
     let bytes = writer::script(&statements, counts, &options.script).len() as u64;
 
     let mut g = c.benchmark_group("stages");

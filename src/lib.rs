@@ -83,13 +83,7 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
     }
     let statements = sql::statements(&reading.model, &options.sql)
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let m = &reading.model;
-    let counts = writer::Counts {
-        languages: m.catalog.languages.len(),
-        libraries: m.catalog.libraries.len(),
-        specs: m.specs.len(),
-        impls: m.impls.len(),
-    };
+    let counts = writer::Counts::of(&reading.model);
     let script = writer::script_owned(statements, counts, &options.script);
     Ok(Build {
         reading,

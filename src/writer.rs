@@ -61,6 +61,19 @@ pub struct Counts {
     pub impls: usize,
 }
 
+impl Counts {
+    /// The counts of a model.
+    #[must_use]
+    pub fn of(model: &crate::ir::Model) -> Self {
+        Self {
+            languages: model.catalog.languages.len(),
+            libraries: model.catalog.libraries.len(),
+            specs: model.specs.len(),
+            impls: model.impls.len(),
+        }
+    }
+}
+
 const REPORT_QUERY: &str = "SELECT \"tbl\" AS \"table\", sum(\"inserted\") AS \"inserted\", sum(\"updated\") AS \"updated\", \
 sum(\"unchanged\") AS \"unchanged\", sum(\"deleted\") AS \"deleted\" FROM pg_temp.plotsql_report \
 GROUP BY \"tbl\" ORDER BY min(\"ord\")";

@@ -12,15 +12,15 @@ pub(crate) fn load(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Node, Diagnostic> {
     if let Some((pos, c)) = yaml::first_unprintable(text) {
-        return Err(Diagnostic::error(
-            "plotsql::yaml::unprintable",
+        return Err(bad_character(
+            rel,
+            pos,
+            c,
             format!(
                 "`{rel}` contains the unprintable character U+{:04X}, which YAML does not allow",
                 c as u32
             ),
         )
-        .in_file(rel.to_owned())
-        .at(Span::new(pos, pos + c.len_utf8()))
         .label("unprintable character")
         .help("remove the character, or write it as an escape inside a double-quoted string"));
     }
@@ -30,15 +30,15 @@ pub(crate) fn load(
         .char_indices()
         .find(|&(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
     {
-        return Err(Diagnostic::error(
-            "plotsql::yaml::unprintable",
+        return Err(bad_character(
+            rel,
+            pos,
+            c,
             format!(
                 "`{rel}` contains U+{:04X}, which YAML 1.1 reads as a line break, so its values would not load as written",
                 c as u32
             ),
         )
-        .in_file(rel.to_owned())
-        .at(Span::new(pos, pos + c.len_utf8()))
         .label("Unicode line break")
         .help(format!("write it as the escape `\\u{:04X}` inside a double-quoted string, or use a plain newline", c as u32)));
     }
@@ -72,4 +72,11 @@ pub(crate) fn load(
         .label(e.message)
         .help("fix the YAML; the Python job would silently drop this file's data")),
     }
+}
+
+/// An error about character `c` at byte `pos` of `rel`, which YAML cannot take as written.
+fn bad_character(rel: &str, pos: usize, c: char, message: String) -> Diagnostic {
+    Diagnostic::error("plotsql::yaml::unprintable", message)
+        .in_file(rel.to_owned())
+        .at(Span::new(pos, pos + c.len_utf8()))
 }

@@ -259,6 +259,25 @@ fn insert_do_nothing(
     columns: &[&str],
     rows: Vec<Vec<String>>,
 ) -> SqlResult<Statement> {
+    reported_insert(
+        schema,
+        table,
+        columns,
+        rows,
+        Action::InsertNew,
+        OnConflict::column(Alias::new("id")).do_nothing().to_owned(),
+    )
+}
+
+/// An insert of `rows` with `conflict`, counted into the change report.
+fn reported_insert(
+    schema: &str,
+    table: Table,
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+    action: Action,
+    conflict: OnConflict,
+) -> SqlResult<Statement> {
     let n = rows.len();
     let size = rows.iter().map(|r| row_len(r)).sum();
     let mut q = Query::insert();
@@ -267,11 +286,11 @@ fn insert_do_nothing(
     for r in rows {
         q.values(row(r))?;
     }
-    q.on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned());
+    q.on_conflict(conflict);
     q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
     Ok(Statement {
         table,
-        action: Action::InsertNew,
+        action,
         rows: n,
         sql: reported(q.into(), table, n, false, size)?,
     })
@@ -302,26 +321,11 @@ fn upsert(
     update: &[&str],
     rows: Vec<Vec<String>>,
 ) -> SqlResult<Statement> {
-    let n = rows.len();
-    let size = rows.iter().map(|r| row_len(r)).sum();
-    let mut q = Query::insert();
-    q.into_table(table_ref(schema, table))
-        .columns(columns.iter().map(|c| Alias::new(*c)));
-    for r in rows {
-        q.values(row(r))?;
-    }
     let mut conflict = conflict;
     conflict
         .update_columns(update.iter().map(|c| Alias::new(*c)))
         .action_and_where(changed(table.name(), update));
-    q.on_conflict(conflict);
-    q.returning(Query::returning().expr(Expr::cust("(xmax = 0) AS inserted")));
-    Ok(Statement {
-        table,
-        action: Action::Upsert,
-        rows: n,
-        sql: reported(q.into(), table, n, false, size)?,
-    })
+    reported_insert(schema, table, columns, rows, Action::Upsert, conflict)
 }
 
 /// `DELETE FROM t WHERE NOT EXISTS (SELECT FROM (VALUES ...) keep(cols) WHERE keep.c = t.c ...)`:
