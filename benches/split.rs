@@ -140,6 +140,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .count()
                 })
             }
+            "yaml-full" => {
+                let texts: Vec<String> = files
+                    .iter()
+                    .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+                    .filter_map(|f| std::fs::read_to_string(f).ok())
+                    .collect();
+                time(runs, || {
+                    texts
+                        .iter()
+                        .filter(|t| plotsql::yaml::load_full(t).is_ok())
+                        .count()
+                })
+            }
+            "yaml-check" => {
+                // How many YAML files the fast path takes, and whether it agrees on each.
+                let (mut fast, mut full, mut differ) = (0, 0, 0);
+                for f in files
+                    .iter()
+                    .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+                {
+                    let text = std::fs::read_to_string(f)?;
+                    match plotsql::fuzzing::yaml_fast_path_agrees(&text) {
+                        Ok(true) => fast += 1,
+                        Ok(false) => {
+                            full += 1;
+                            if std::env::var_os("PLOTSQL_SHOW_FULL").is_some() {
+                                println!("# full: {}", f.display());
+                            }
+                        }
+                        Err(e) => {
+                            differ += 1;
+                            println!("# {}: {e}", f.display());
+                        }
+                    }
+                }
+                println!(
+                    "# yaml fast path: {fast} taken, {full} left to the full loader, {differ} differ"
+                );
+                if differ > 0 {
+                    return Err("the fast path differs from the full loader".into());
+                }
+                return Ok(());
+            }
             "read" => time(runs, || reader::read(&repo, &options.read)),
             "sql" => {
                 let reading = reader::read(&repo, &options.read)?;

@@ -78,6 +78,9 @@ pub struct Metadata {
     pub arrays: Vec<(Vec<Option<String>>, String)>,
     /// Every error or warning.
     pub diagnostics: Vec<Diagnostic>,
+    /// JSON columns whose direct rendering differs from the rendering of the JSON value
+    /// (should stay empty).
+    pub json_disagreements: Vec<String>,
 }
 
 /// Loads a metadata YAML text (per-implementation or spec-level) and converts every field
@@ -176,15 +179,27 @@ fn convert_all(m: &Node, out: &mut Metadata) {
         Ok(r) => out.diagnostics.extend(r.warning),
         Err(d) => out.diagnostics.push(d),
     }
-    let jsons = [
-        convert::json_value(
+    let fields = [
+        (
             "review.criteria_checklist",
             review.get("criteria_checklist"),
             JsonMode::Strict,
         ),
-        convert::json_value("impl_tags", m.get("impl_tags"), JsonMode::Strict),
-        convert::json_value("tags", m.get("tags"), JsonMode::Tags),
+        ("impl_tags", m.get("impl_tags"), JsonMode::Strict),
+        ("tags", m.get("tags"), JsonMode::Tags),
     ];
+    for &(field, node, mode) in &fields {
+        let direct = convert::json(field, node, mode).map_err(|d| d.message);
+        let via_value = convert::json_value(field, node, mode)
+            .map(|j| j.map(|j| JsonText::from(&j)))
+            .map_err(|d| d.message);
+        if direct != via_value {
+            out.json_disagreements.push(format!(
+                "{field}: direct {direct:?}, via the value {via_value:?}"
+            ));
+        }
+    }
+    let jsons = fields.map(|(field, node, mode)| convert::json_value(field, node, mode));
     for j in jsons {
         match j {
             Ok(Some(j)) => {
@@ -195,4 +210,68 @@ fn convert_all(m: &Node, out: &mut Metadata) {
             Err(d) => out.diagnostics.push(d),
         }
     }
+}
+
+/// Loads `text` by the YAML fast path and by the full loader and compares: `Ok(true)` when
+/// the fast path answered (and agreed), `Ok(false)` when it left the text to the full
+/// loader, `Err` describing the first difference otherwise.
+///
+/// # Errors
+/// The fast path's document differs from the full loader's result.
+pub fn yaml_fast_path_agrees(text: &str) -> Result<bool, String> {
+    if crate::yaml::first_unprintable(text).is_some() {
+        return Ok(false);
+    }
+    let Some(fast) = crate::yaml::fast::load(text) else {
+        return Ok(false);
+    };
+    match crate::yaml::load_full(text) {
+        Ok(full) if full == fast => Ok(true),
+        Ok(full) => Err(first_difference(&full.root, &fast.root)
+            .unwrap_or_else(|| "the warnings differ".to_owned())),
+        Err(e) => Err(format!(
+            "the full loader refuses the text ({} at {:?}); the fast path loaded it",
+            e.message, e.span
+        )),
+    }
+}
+
+/// Where two loaded trees first differ, described for a failure message.
+fn first_difference(full: &Node, fast: &Node) -> Option<String> {
+    use crate::yaml::Value;
+    match (&full.value, &fast.value) {
+        (Value::Seq(a), Value::Seq(b)) if a.len() == b.len() => {
+            if let Some(d) = a.iter().zip(b).find_map(|(x, y)| first_difference(x, y)) {
+                return Some(d);
+            }
+        }
+        (Value::Map(a), Value::Map(b)) if a.len() == b.len() => {
+            let pairs = a.iter().zip(b);
+            if let Some(d) = pairs
+                .clone()
+                .find_map(|((k1, _), (k2, _))| first_difference(k1, k2))
+            {
+                return Some(d);
+            }
+            if let Some(d) = pairs
+                .clone()
+                .find_map(|((_, v1), (_, v2))| first_difference(v1, v2))
+            {
+                return Some(d);
+            }
+        }
+        (a, b) if a != b => {
+            return Some(format!(
+                "at {:?}: full loader {a:?}, fast path {b:?} at {:?}",
+                full.span, fast.span
+            ));
+        }
+        _ => {}
+    }
+    (full.span != fast.span).then(|| {
+        format!(
+            "span of the node at {:?}: full loader {:?}, fast path {:?}",
+            full.span.start, full.span, fast.span
+        )
+    })
 }

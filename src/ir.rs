@@ -55,6 +55,13 @@ impl JsonText {
     }
 }
 
+impl JsonText {
+    /// Text that [`JsonText::from`] would have written.
+    pub(crate) fn from_rendered(text: String) -> Self {
+        Self(text)
+    }
+}
+
 impl From<&Json> for JsonText {
     fn from(json: &Json) -> Self {
         let mut buf = String::new();
@@ -91,14 +98,14 @@ pub(crate) fn json_string(buf: &mut String, s: &str) {
     buf.push('"');
 }
 
-fn newline(buf: &mut String, depth: usize) {
+pub(crate) fn json_newline(buf: &mut String, depth: usize) {
     buf.push('\n');
     for _ in 0..depth {
         buf.push_str("  ");
     }
 }
 
-fn write_json(buf: &mut String, j: &Json, depth: usize) {
+pub(crate) fn write_json(buf: &mut String, j: &Json, depth: usize) {
     match j {
         Json::Null => buf.push_str("null"),
         Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
@@ -111,10 +118,10 @@ fn write_json(buf: &mut String, j: &Json, depth: usize) {
                 if n > 0 {
                     buf.push(',');
                 }
-                newline(buf, depth);
+                json_newline(buf, depth);
                 write_json(buf, item, depth + 1);
             }
-            newline(buf, depth - 1);
+            json_newline(buf, depth - 1);
             buf.push(']');
         }
         Json::Object(entries) if entries.is_empty() => buf.push_str("{}"),
@@ -124,12 +131,12 @@ fn write_json(buf: &mut String, j: &Json, depth: usize) {
                 if n > 0 {
                     buf.push(',');
                 }
-                newline(buf, depth);
+                json_newline(buf, depth);
                 json_string(buf, k);
                 buf.push_str(": ");
                 write_json(buf, v, depth + 1);
             }
-            newline(buf, depth - 1);
+            json_newline(buf, depth - 1);
             buf.push('}');
         }
     }

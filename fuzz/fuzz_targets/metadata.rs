@@ -30,6 +30,11 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let m = fuzzing::metadata(&text);
+    assert!(m.json_disagreements.is_empty(), "{:?}", m.json_disagreements);
+    match fuzzing::yaml_fast_path_agrees(&text) {
+        Ok(_) => {}
+        Err(difference) => panic!("the YAML fast path disagrees: {difference}"),
+    }
     for (j, lit) in &m.json {
         let json_text = common::text_value(lit);
         let parsed: serde_json::Value =

@@ -496,7 +496,74 @@ pub(crate) fn json(
     node: Option<&Node>,
     mode: JsonMode,
 ) -> Result<Option<JsonText>, Diagnostic> {
-    Ok(json_value(field, node, mode)?.map(|j| JsonText::from(&j)))
+    match node {
+        None => Ok(None),
+        Some(n) if n.value == Value::Null => Ok(None),
+        Some(n) => {
+            let mut buf = String::new();
+            write_json(field, n, mode, &mut buf, 1)?;
+            Ok(Some(JsonText::from_rendered(buf)))
+        }
+    }
+}
+
+/// Renders `node` as [`JsonText`] renders [`to_json`]'s value, without building the value
+/// (the same text and the same first error). A mapping with a key other than a string
+/// could hold two keys `json.dumps` writes alike (`1` and `"1"`), so it goes through
+/// [`to_json`], which merges them.
+fn write_json(
+    field: &str,
+    node: &Node,
+    mode: JsonMode,
+    buf: &mut String,
+    depth: usize,
+) -> Result<(), Diagnostic> {
+    match &node.value {
+        Value::Null => buf.push_str("null"),
+        Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            use std::fmt::Write as _;
+            let _ = write!(buf, "{i}");
+        }
+        Value::Str(s) => {
+            check_nul(field, s, node.span)?;
+            crate::ir::json_string(buf, s);
+        }
+        Value::Seq(items) if items.is_empty() => buf.push_str("[]"),
+        Value::Seq(items) => {
+            buf.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                crate::ir::json_newline(buf, depth);
+                write_json(field, item, mode, buf, depth + 1)?;
+            }
+            crate::ir::json_newline(buf, depth - 1);
+            buf.push(']');
+        }
+        Value::Map(entries) if entries.is_empty() => buf.push_str("{}"),
+        Value::Map(entries)
+            if entries
+                .iter()
+                .all(|(k, _)| matches!(k.value, Value::Str(_))) =>
+        {
+            buf.push('{');
+            for (n, (k, v)) in entries.iter().enumerate() {
+                if n > 0 {
+                    buf.push(',');
+                }
+                crate::ir::json_newline(buf, depth);
+                write_json(field, k, mode, buf, depth + 1)?;
+                buf.push_str(": ");
+                write_json(field, v, mode, buf, depth + 1)?;
+            }
+            crate::ir::json_newline(buf, depth - 1);
+            buf.push('}');
+        }
+        _ => crate::ir::write_json(buf, &to_json(field, node, mode)?, depth),
+    }
+    Ok(())
 }
 
 /// [`json`] before rendering: the JSON value itself.

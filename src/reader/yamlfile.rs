@@ -26,10 +26,7 @@ pub(crate) fn load(
     }
     // PyYAML's scanner takes NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR for line breaks
     // (YAML 1.1); the YAML 1.2 parser does not, so the two would read different values.
-    if let Some((pos, c)) = text
-        .char_indices()
-        .find(|&(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
-    {
+    if let Some((pos, c)) = first_unicode_line_break(text) {
         return Err(bad_character(
             rel,
             pos,
@@ -72,6 +69,16 @@ pub(crate) fn load(
         .label(e.message)
         .help("fix the YAML; the Python job would silently drop this file's data")),
     }
+}
+
+/// The first NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR in `text`, with its byte offset.
+/// Scans bytes: their encodings start with `C2` or `E2`, which are rare in most text.
+fn first_unicode_line_break(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xc2, 0xe2, bytes).find_map(|at| {
+        let c = text.get(at..)?.chars().next()?;
+        matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}').then_some((at, c))
+    })
 }
 
 /// An error about character `c` at byte `pos` of `rel`, which YAML cannot take as written.

@@ -38,6 +38,18 @@ const MAX_COPIED_NODES: usize = 1_000_000;
 /// expansion, a recursive alias, an integer beyond 128 bits.
 pub fn load(text: &str) -> Result<Document, YamlError> {
     check_printable(text)?;
+    if let Some(doc) = super::fast::load(text) {
+        return Ok(doc);
+    }
+    load_full(text)
+}
+
+/// [`load`] without the fast path: every text goes through saphyr-parser's events.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_full(text: &str) -> Result<Document, YamlError> {
+    check_printable(text)?;
     check_leading_document_end(text)?;
     let mut builder = Builder::new(text);
     let mut parser = Parser::new_from_str(text);

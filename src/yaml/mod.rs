@@ -5,10 +5,11 @@
 //! [`resolve`], expanding aliases and `<<` merges within fixed budgets, and keeping the
 //! byte span of every node for diagnostics.
 
+pub(crate) mod fast;
 mod loader;
 pub mod resolve;
 
-pub use loader::load;
+pub use loader::{load, load_full};
 
 use crate::source::Span;
 

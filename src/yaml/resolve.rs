@@ -262,6 +262,11 @@ impl Implicit {
 
 /// The implicit tag PyYAML's resolver gives `text`, or `None` for a plain string.
 fn implicit_tag(text: &str) -> Option<Implicit> {
+    // The only resolvers for a letter are bool and null, whose words are at most five
+    // letters (six with Python's final newline): a longer text skips the regexes.
+    if text.len() > 6 && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
     candidates(text.chars().next())
         .iter()
         .copied()

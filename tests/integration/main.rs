@@ -17,3 +17,4 @@ mod reader;
 mod review;
 mod util;
 mod workflows;
+mod yaml_fast;
