@@ -76,7 +76,17 @@ pub(crate) fn json_string(buf: &mut String, s: &str) {
     // Every character that needs an escape is ASCII, so the runs between them are whole
     // characters, copied as they are.
     let mut run_start = 0;
-    for (at, &b) in s.as_bytes().iter().enumerate() {
+    let bytes = s.as_bytes();
+    // Most text needs no escape: skip blocks of 16 bytes that hold none.
+    let clean = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f;
+    let mut from = 0;
+    while let Some(block) = bytes.get(from..from + 16) {
+        if !block.iter().fold(true, |ok, &b| ok & clean(b)) {
+            break;
+        }
+        from += 16;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(from) {
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -318,4 +328,42 @@ pub struct Model {
     pub specs: Vec<Spec>,
     /// Implementations sorted by (spec, language, library).
     pub impls: Vec<Impl>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_string;
+
+    /// Escapes character by character, the obvious way.
+    fn reference(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\0'..='\u{1f}' | '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn escapes_wherever_the_character_stands() {
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1f}", "\u{7f}", "é", "·"] {
+            for len in 0..40 {
+                for at in 0..=len {
+                    let mut s = "x".repeat(len);
+                    s.insert_str(at, special);
+                    let mut buf = String::new();
+                    json_string(&mut buf, &s);
+                    assert_eq!(buf, reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
 }

@@ -53,7 +53,7 @@ fn wrong_type(field: &str, node: &Node, expected: &str, help: &str) -> Diagnosti
 
 /// Rejects NUL characters, which PostgreSQL cannot store in text.
 pub(crate) fn check_nul(field: &str, s: &str, span: Span) -> Result<(), Diagnostic> {
-    if s.contains('\0') {
+    if memchr::memchr(0, s.as_bytes()).is_some() {
         return Err(Diagnostic::error(
             "plotsql::text::nul",
             format!("`{field}` contains a NUL character, which PostgreSQL cannot store in text"),

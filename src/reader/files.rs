@@ -257,7 +257,7 @@ fn decode_utf8(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// Rejects a text holding a NUL character, which PostgreSQL cannot store.
 pub(crate) fn check_no_nul(rel: &str, text: String) -> Result<String, Diagnostic> {
-    if let Some(pos) = text.find('\0') {
+    if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
         return Err(Diagnostic::error(
             "plotsql::text::nul",
             format!("`{rel}` contains a NUL character, which PostgreSQL cannot store in text"),
@@ -273,7 +273,7 @@ pub(crate) fn check_no_nul(rel: &str, text: String) -> Result<String, Diagnostic
 
 /// Python's universal newlines: `\r\n` and a lone `\r` become `\n`.
 pub(crate) fn universal_newlines(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     let mut out = String::with_capacity(text.len());

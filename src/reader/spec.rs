@@ -135,7 +135,7 @@ pub(crate) fn read(root: &Root, catalog: &Catalog, id: &str, dir: &Path) -> Fold
     };
     let md = markdown::parse(&md_text);
     // Only the extracted title and sections are stored: a NUL elsewhere is harmless.
-    if md_text.contains('\0') {
+    if memchr::memchr(0, md_text.as_bytes()).is_some() {
         let stored = md
             .title
             .iter()

@@ -77,6 +77,28 @@ pub fn resolve_plain(text: &str) -> Result<Value, String> {
 /// As [`resolve_plain`], except that `<<` and `=` give [`Scalar::Merge`] and
 /// [`Scalar::ValueKey`].
 pub fn resolve_implicit(text: &str) -> Result<Scalar, String> {
+    // The commonest typed scalars, without the regexes: what they would conclude.
+    match text {
+        "true" | "True" | "TRUE" => return Ok(Scalar::Value(Value::Bool(true))),
+        "false" | "False" | "FALSE" => return Ok(Scalar::Value(Value::Bool(false))),
+        "null" | "Null" | "NULL" | "~" | "" => return Ok(Scalar::Value(Value::Null)),
+        _ => {}
+    }
+    // A decimal integer: digits, no leading zero (that would be octal).
+    let digits = text.as_bytes();
+    if !digits.is_empty()
+        && digits.len() <= 18
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits.len() == 1 || digits.first() != Some(&b'0'))
+        && let Ok(i) = text.parse::<i128>()
+    {
+        return Ok(Scalar::Value(Value::Int(i)));
+    }
+    resolve_by_rules(text)
+}
+
+/// [`resolve_implicit`] by PyYAML's regular expressions alone.
+fn resolve_by_rules(text: &str) -> Result<Scalar, String> {
     match implicit_tag(text) {
         None => Ok(Scalar::Value(Value::Str(text.to_owned()))),
         Some(Implicit::Bool) => construct_bool(text).map(|b| Scalar::Value(Value::Bool(b))),
@@ -563,11 +585,59 @@ fn make_date(year: u32, month: u32, day: u32) -> Result<Date, String> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
     //! The tables were generated from real PyYAML 6.0.3: each expected string is
     //! `repr(...)` of what PyYAML's resolver and `SafeConstructor` give for the text
     //! (`ERR` when they raise), and [`py_repr`] prints our values the same way.
 
     use super::*;
+
+    #[test]
+    fn shortcuts_conclude_what_the_rules_do() {
+        let mut texts: Vec<String> = [
+            "true",
+            "True",
+            "TRUE",
+            "tRue",
+            "false",
+            "False",
+            "FALSE",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "~",
+            "",
+            "0",
+            "00",
+            "01",
+            "7",
+            "10",
+            "1_0",
+            "+1",
+            "-1",
+            "0x1",
+            "1.0",
+            "1:2",
+            "123456789012345678",
+            "1234567890123456789",
+            "99999999999999999999999",
+            "08",
+            "٣",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        texts.extend((0..2000).map(|i| i.to_string()));
+        texts.extend((0..200).map(|i| format!("0{i}")));
+        for text in &texts {
+            assert_eq!(
+                super::resolve_implicit(text),
+                super::resolve_by_rules(text),
+                "{text:?}"
+            );
+        }
+    }
 
     /// Python's `repr` of the value `yaml.safe_load` would return.
     pub(crate) fn py_repr(value: &Value) -> String {
