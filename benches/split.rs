@@ -8,7 +8,7 @@
 //! ```
 //!
 //! REPO defaults to `examples/demo`. A third argument, one of `yaml`, `read`, `sql`,
-//! `compile`, runs only that stage RUNS times (for `perf record`). The stages:
+//! `stream`, `compile`, runs only that stage RUNS times (for `perf record`). The stages:
 //! - walk: listing every folder under `plots/` (one thread);
 //! - read: reading every file of `plots/` as text (one thread);
 //! - yaml: `plotsql::yaml::load` on every `.yaml` file (one thread);
@@ -17,10 +17,14 @@
 //!   on one thread less the four stages above;
 //! - read_1t / read_2t: the whole frontend `reader::read` on one thread and on the default
 //!   thread pool (two threads on a two-core machine);
-//! - sql: `sql::statements` (rendering every literal);
-//! - script: `writer::script` (joining the statements);
-//! - write: writing the script to a file;
-//! - compile: `plotsql::compile`, everything but the write.
+//! - sql: `sql::statements` (rendering every statement, all held at once);
+//! - script: `writer::script` (joining the statements into one string);
+//! - write: writing that string to a file;
+//! - stream: what `plotsql build -o` does after checking: `writer::Script::write_to` a
+//!   buffered file, rendering the statements in parallel while writing them in order (the
+//!   backend's sql, script and write in one);
+//! - compile: `plotsql::compile`, everything but the write (the script rendered into one
+//!   string).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -108,6 +112,18 @@ fn walk(dir: &Path, folders: &mut Vec<PathBuf>, files: &mut Vec<PathBuf>) -> std
     Ok(())
 }
 
+/// The backend of `plotsql build -o`: plan, then render and write in a stream.
+fn stream(
+    model: &plotsql::ir::Model,
+    options: &BuildOptions,
+    out: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let script = plotsql::script(model, options)?;
+    let file = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(out)?);
+    script.write_to(file)?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `cargo bench` passes `--bench`; skip flags.
     let args: Vec<String> = std::env::args()
@@ -188,6 +204,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let reading = reader::read(&repo, &options.read)?;
                 time(runs, || sql::statements(&reading.model, &options.sql))
             }
+            "stream" => {
+                let reading = reader::read(&repo, &options.read)?;
+                let out =
+                    std::env::temp_dir().join(format!("plotsql-split-{}.sql", std::process::id()));
+                let ms = time(runs, || stream(&reading.model, &options, &out));
+                let _ = std::fs::remove_file(&out);
+                ms
+            }
             _ => time(runs, || plotsql::compile(&repo, &options)),
         };
         println!("{only}\t{ms:.1}");
@@ -241,6 +265,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let script = writer::script(&statements, counts, &options.script);
     let out = std::env::temp_dir().join(format!("plotsql-split-{}.sql", std::process::id()));
     let write_ms = time(runs, || std::fs::write(&out, &script));
+    let stream_ms = time(runs, || stream(&reading.model, &options, &out));
+    if std::fs::read(&out)? != script.as_bytes() {
+        return Err("the streamed script differs from writer::script's".into());
+    }
     let _ = std::fs::remove_file(&out);
     let compile_ms = time(runs, || plotsql::compile(&repo, &options));
 
@@ -272,6 +300,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("sql", sql_ms),
         ("script", script_ms),
         ("write", write_ms),
+        ("stream", stream_ms),
         ("compile", compile_ms),
     ] {
         println!("{name}\t{ms:.1}");

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the in-process stages: reading, SQL rendering, script writing,
-//! and the whole compile.
+//! streaming, and the whole compile.
 //!
 //! ```text
 //! cargo bench --bench stages                       # examples/demo
@@ -49,6 +49,12 @@ fn stages(c: &mut Criterion) {
     g.bench_function("writer::script", |b| {
         b.iter(|| writer::script(black_box(&statements), counts, &options.script))
     });
+    // What `plotsql build` does after checking, minus the I/O: render in parallel, stream.
+    if let Ok(script) = plotsql::script(m, &options) {
+        g.bench_function("writer::Script::write_to", |b| {
+            b.iter(|| script.write_to(std::io::sink()))
+        });
+    }
     g.bench_function("compile", |b| {
         b.iter(|| plotsql::compile(black_box(&repo), &options))
     });

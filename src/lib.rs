@@ -8,7 +8,9 @@
 //! ```
 //!
 //! [`compile`] runs every stage; [`reader::read`], [`sql::statements`] and
-//! [`writer::script`] are the stages on their own.
+//! [`writer::script`] are the stages on their own. `plotsql build` never holds the whole
+//! script: [`check`] reads and validates, then [`writer::Script::write_to`] renders the
+//! statements in parallel and streams them to the output in order.
 
 pub mod diagnostics;
 pub mod error;
@@ -55,11 +57,13 @@ pub struct Build {
     pub script: Option<String>,
 }
 
-/// Reads the repository at `repo` and, when it has no error, writes the script.
+/// Reads and checks the repository at `repo`: everything `build` does before it writes.
+/// The script may be written (see [`writer::Script`]) only when the reading's diagnostics
+/// have no error.
 ///
 /// # Errors
 /// When the repository cannot be read at all (see [`Error`]).
-pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
+pub fn check(repo: &Path, options: &BuildOptions) -> Result<reader::Reading, Error> {
     let mut reading = reader::read(repo, &options.read)?;
     if options.strict {
         reading.diagnostics.make_strict();
@@ -75,16 +79,36 @@ pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
             .help("check the path; pass `--allow-empty` if emptying the tables is intended"),
         );
     }
+    Ok(reading)
+}
+
+/// Plans the script of a checked, error-free `model`; nothing is rendered or written yet.
+///
+/// # Errors
+/// [`Error::Internal`] when a statement cannot be built, which would be a bug.
+pub fn script<'a>(
+    model: &'a ir::Model,
+    options: &'a BuildOptions,
+) -> Result<writer::Script<'a>, Error> {
+    writer::Script::new(model, &options.sql, &options.script)
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Reads the repository at `repo` and, when it has no error, renders the script in memory.
+/// (`plotsql build` streams it instead: [`check`], then [`script`] and
+/// [`writer::Script::write_to`].)
+///
+/// # Errors
+/// When the repository cannot be read at all (see [`Error`]).
+pub fn compile(repo: &Path, options: &BuildOptions) -> Result<Build, Error> {
+    let reading = check(repo, options)?;
     if reading.diagnostics.has_errors() {
         return Ok(Build {
             reading,
             script: None,
         });
     }
-    let statements = sql::statements(&reading.model, &options.sql)
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let counts = writer::Counts::of(&reading.model);
-    let script = writer::script_owned(statements, counts, &options.script);
+    let script = script(&reading.model, options)?.render();
     Ok(Build {
         reading,
         script: Some(script),

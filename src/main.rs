@@ -3,7 +3,8 @@
 //! Exit codes: 0 clean (warnings allowed unless `--strict`), 1 the repository has errors,
 //! 2 usage or I/O failure.
 
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -123,9 +124,9 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
         }
         Command::Check(args) => {
             let options = options(&args, 500, false, false);
-            let build = plotsql::compile(&args.repo, &options)?;
-            report(&build, args.message_format);
-            Ok(exit(&build))
+            let reading = plotsql::check(&args.repo, &options)?;
+            report(&reading, args.message_format);
+            Ok(exit(&reading))
         }
         Command::Build(args) => {
             let mut options = options(
@@ -135,12 +136,16 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
                 args.allow_empty,
             );
             options.script.max_delete = args.max_delete;
-            let build = plotsql::compile(&args.common.repo, &options)?;
-            report(&build, args.common.message_format);
-            if let Some(script) = &build.script {
-                write_output(args.output.as_deref(), script)?;
+            let mut reading = plotsql::check(&args.common.repo, &options)?;
+            report(&reading, args.common.message_format);
+            if !reading.diagnostics.has_errors() {
+                // The diagnostics are printed: their texts are no longer needed.
+                drop(std::mem::take(&mut reading.sources));
+                // Everything but writing is done before the output is touched.
+                let script = plotsql::script(&reading.model, &options)?;
+                write_output(args.output.as_deref(), |out| script.write_to(out).map(drop))?;
             }
-            Ok(exit(&build))
+            Ok(exit(&reading))
         }
     }
 }
@@ -163,13 +168,13 @@ fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) 
     }
 }
 
-fn report(build: &plotsql::Build, format: Format) {
-    let d = &build.reading.diagnostics;
-    let text = render::render(d, &build.reading.sources, render_options(format));
+fn report(reading: &reader::Reading, format: Format) {
+    let d = &reading.diagnostics;
+    let text = render::render(d, &reading.sources, render_options(format));
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     if format == Format::Human {
-        let m = &build.reading.model;
+        let m = &reading.model;
         let _ = writeln!(
             err,
             "plotsql: {} specs, {} implementations, {} errors, {} warnings",
@@ -181,16 +186,25 @@ fn report(build: &plotsql::Build, format: Format) {
     }
 }
 
-fn exit(build: &plotsql::Build) -> ExitCode {
-    if build.reading.diagnostics.has_errors() {
+fn exit(reading: &reader::Reading) -> ExitCode {
+    if reading.diagnostics.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// Writes the script to stdout, or atomically to `path` (a temporary file renamed over it).
-fn write_output(path: Option<&Path>, script: &str) -> Result<(), plotsql::Error> {
+/// Buffer of the output: statements are larger and bypass it; the short lines between
+/// them are gathered.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
+/// Streams the script (`write` writes it) to stdout, or atomically to `path`: into a
+/// temporary file next to it, renamed over it only once complete. On any failure the
+/// temporary file is removed and `path` is left untouched.
+fn write_output(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), plotsql::Error> {
     fn io(path: &Path) -> impl Fn(std::io::Error) -> plotsql::Error + '_ {
         move |source| plotsql::Error::Io {
             path: path.to_path_buf(),
@@ -199,10 +213,10 @@ fn write_output(path: Option<&Path>, script: &str) -> Result<(), plotsql::Error>
     }
     match path {
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(script.as_bytes())
-                .map_err(io(Path::new("<stdout>")))?;
-            out.flush().map_err(io(Path::new("<stdout>")))
+            let stdout = Path::new("<stdout>");
+            let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
+            write(&mut out).map_err(io(stdout))?;
+            out.flush().map_err(io(stdout))
         }
         Some(path) => {
             let dir = path
@@ -212,9 +226,41 @@ fn write_output(path: Option<&Path>, script: &str) -> Result<(), plotsql::Error>
             let name = path
                 .file_name()
                 .map_or_else(|| "script".into(), |n| n.to_string_lossy().into_owned());
-            let tmp = dir.join(format!(".{name}.plotsql-tmp"));
-            std::fs::write(&tmp, script).map_err(io(&tmp))?;
-            std::fs::rename(&tmp, path).map_err(io(path))
+            let tmp = TempFile {
+                path: dir.join(format!(".{name}.plotsql-tmp")),
+                persisted: false,
+            };
+            let file = File::create(&tmp.path).map_err(io(&tmp.path))?;
+            let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
+            write(&mut out).map_err(io(&tmp.path))?;
+            let file = out
+                .into_inner()
+                .map_err(|e| io(&tmp.path)(e.into_error()))?;
+            drop(file);
+            tmp.persist(path).map_err(io(path))
+        }
+    }
+}
+
+/// A temporary output file, removed unless it is renamed into place.
+struct TempFile {
+    path: PathBuf,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// Renames the file to `path`, atomically replacing what was there.
+    fn persist(mut self, path: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, path)?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = std::fs::remove_file(&self.path);
         }
     }
 }

@@ -125,3 +125,35 @@ fn every_command_has_help_with_an_example() {
     let help = String::from_utf8(plotsql(&["--help"]).stdout).unwrap();
     assert!(help.contains("Exit codes"), "{help}");
 }
+
+/// The script is streamed into a temporary file renamed over FILE only once complete: a
+/// write failing midway (here the file size limit) leaves FILE as it was and no temporary
+/// file behind.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_leaves_the_output_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("sync.sql");
+    std::fs::write(&out_file, "previous").unwrap();
+    // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_plotsql"))
+        .args(["build", demo().to_str().unwrap(), "-o"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "previous");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["sync.sql"]);
+}
