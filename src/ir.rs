@@ -354,7 +354,9 @@ mod tests {
 
     #[test]
     fn escapes_wherever_the_character_stands() {
-        for special in ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1f}", "\u{7f}", "é", "·"] {
+        for special in [
+            "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1f}", "\u{7f}", "é", "·",
+        ] {
             for len in 0..40 {
                 for at in 0..=len {
                     let mut s = "x".repeat(len);
