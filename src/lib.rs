@@ -22,6 +22,7 @@ pub mod reader;
 pub mod render;
 pub mod source;
 pub mod sql;
+pub mod stream;
 pub mod writer;
 pub mod yaml;
 
@@ -65,21 +66,18 @@ pub struct Build {
 /// When the repository cannot be read at all (see [`Error`]).
 pub fn check(repo: &Path, options: &BuildOptions) -> Result<reader::Reading, Error> {
     let mut reading = reader::read(repo, &options.read)?;
+    finish_check(&mut reading, options);
+    Ok(reading)
+}
+
+/// The checks on a whole reading: `--strict`, and a repository without specs.
+pub(crate) fn finish_check(reading: &mut reader::Reading, options: &BuildOptions) {
     if options.strict {
         reading.diagnostics.make_strict();
     }
     if reading.model.specs.is_empty() && !options.allow_empty && !reading.diagnostics.has_errors() {
-        reading.diagnostics.push(
-            Diagnostic::error(
-                "plotsql::repo::empty",
-                "the repository has no specs: its script would delete every spec and implementation",
-            )
-            .in_file("plots")
-            .label("no spec folder here")
-            .help("check the path; pass `--allow-empty` if emptying the tables is intended"),
-        );
+        reading.diagnostics.push(stream::empty_repository());
     }
-    Ok(reading)
 }
 
 /// Plans the script of a checked, error-free `model`; nothing is rendered or written yet.

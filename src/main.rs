@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use plotsql::render::{self, Format, RenderOptions};
-use plotsql::{BuildOptions, reader, sql, writer};
+use plotsql::{BuildOptions, reader, sql, stream, writer};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
         Command::Check(args) => {
             let options = options(&args, 500, false, false);
             let reading = plotsql::check(&args.repo, &options)?;
-            report(&reading, args.message_format);
+            report(&reading, reading.model.impls.len(), args.message_format);
             Ok(exit(&reading))
         }
         Command::Build(args) => {
@@ -136,16 +136,27 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
                 args.allow_empty,
             );
             options.script.max_delete = args.max_delete;
-            let mut reading = plotsql::check(&args.common.repo, &options)?;
-            report(&reading, args.common.message_format);
-            if !reading.diagnostics.has_errors() {
+            // Read and check everything, rendering the implementations as they come; the
+            // output is touched only once the whole repository is known to be clean.
+            let mut streamed = stream::read(
+                &args.common.repo,
+                &options,
+                stream::StreamOptions::default(),
+            )?;
+            report(
+                &streamed.reading,
+                streamed.impls,
+                args.common.message_format,
+            );
+            let code = exit(&streamed.reading);
+            if !streamed.reading.diagnostics.has_errors() {
                 // The diagnostics are printed: their texts are no longer needed.
-                drop(std::mem::take(&mut reading.sources));
-                // Everything but writing is done before the output is touched.
-                let script = plotsql::script(&reading.model, &options)?;
-                write_output(args.output.as_deref(), |out| script.write_to(out).map(drop))?;
+                drop(std::mem::take(&mut streamed.reading.sources));
+                write_output(args.output.as_deref(), |out| {
+                    streamed.write_to(out, &options).map(drop)
+                })?;
             }
-            Ok(exit(&reading))
+            Ok(code)
         }
     }
 }
@@ -168,7 +179,7 @@ fn options(args: &CommonArgs, chunk_size: usize, plan: bool, allow_empty: bool) 
     }
 }
 
-fn report(reading: &reader::Reading, format: Format) {
+fn report(reading: &reader::Reading, impls: usize, format: Format) {
     let d = &reading.diagnostics;
     let text = render::render(d, &reading.sources, render_options(format));
     let mut err = std::io::stderr().lock();
@@ -179,7 +190,7 @@ fn report(reading: &reader::Reading, format: Format) {
             err,
             "plotsql: {} specs, {} implementations, {} errors, {} warnings",
             m.specs.len(),
-            m.impls.len(),
+            impls,
             d.error_count(),
             d.warning_count()
         );

@@ -69,6 +69,27 @@ pub fn parse_markdown(text: &str) -> usize {
 /// [`Error::RepoNotFound`] when `repo` is not a folder; every problem inside the repository
 /// is a diagnostic instead.
 pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
+    let mut impls = Vec::new();
+    let mut reading = read_windows(repo, options, usize::MAX, |_, window| {
+        impls.extend(window);
+    })?;
+    reading.model.impls = impls;
+    Ok(reading)
+}
+
+/// [`read`] a window of spec folders at a time, for builds whose memory must not grow with
+/// the repository: the implementations of each `window` folders go to `on_window`, in key
+/// order (each window's keys sort after the previous one's), instead of into the model.
+/// `on_window` also sees the reading so far (the specs read, the diagnostics found).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_windows(
+    repo: &Path,
+    options: &ReadOptions,
+    window: usize,
+    mut on_window: impl FnMut(&Reading, Vec<crate::ir::Impl>),
+) -> Result<Reading, Error> {
     if !repo.is_dir() {
         return Err(Error::RepoNotFound {
             path: repo.to_path_buf(),
@@ -169,28 +190,29 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
         .into_iter()
         .filter(|e| e.kind == Kind::Dir && !e.name.starts_with('.'))
         .collect();
+    reading.model.catalog = catalog;
     // Spec folders are independent: read them on every core. `collect` keeps the order of
     // `folders`, so the merge below (and the script) does not depend on the thread count.
-    let results: Vec<spec::Folder> = folders
-        .par_iter()
-        .map(|e| spec::read(&root, &catalog, &e.name, &e.path))
-        .collect();
-
-    let mut model = Model {
-        catalog,
-        ..Model::default()
-    };
-    for folder in results {
-        reading.diagnostics.extend(folder.diagnostics);
-        reading.sources.extend(folder.sources);
-        if let Some(spec) = folder.spec {
-            model.specs.push(spec);
+    // A folder's spec id is its name, and `folders` is sorted by name: windows come in key
+    // order.
+    for folders in folders.chunks(window.max(1)) {
+        let results: Vec<spec::Folder> = folders
+            .par_iter()
+            .map(|e| spec::read(&root, &reading.model.catalog, &e.name, &e.path))
+            .collect();
+        let mut impls = Vec::new();
+        for folder in results {
+            reading.diagnostics.extend(folder.diagnostics);
+            reading.sources.extend(folder.sources);
+            if let Some(spec) = folder.spec {
+                reading.model.specs.push(spec);
+            }
+            impls.extend(folder.impls.into_iter().map(|(i, _)| i));
         }
-        model.impls.extend(folder.impls.into_iter().map(|(i, _)| i));
+        impls.sort_by(|a, b| a.key().cmp(&b.key()));
+        on_window(&reading, impls);
     }
-    model.specs.sort_by(|a, b| a.id.cmp(&b.id));
-    model.impls.sort_by(|a, b| a.key().cmp(&b.key()));
-    reading.model = model;
+    reading.model.specs.sort_by(|a, b| a.id.cmp(&b.id));
     reading.diagnostics.sort();
     Ok(reading)
 }

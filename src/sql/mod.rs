@@ -169,15 +169,13 @@ pub enum Error {
 /// the keys near them, not on the row count since the start, so inserting or deleting a
 /// row moves no boundary far from it.
 fn chunk_bounds<K: AsRef<[u8]>>(keys: impl Iterator<Item = K>, max: usize) -> Vec<Range<usize>> {
-    let max = max.max(1);
-    let period = u64::try_from((max / 2).max(1)).unwrap_or(1);
+    let mut chunker = Chunker::new(max);
     let mut out = Vec::new();
     let mut start = 0;
     let mut n = 0;
     for (i, key) in keys.enumerate() {
         n = i + 1;
-        let cut = fnv1a(key.as_ref()).is_multiple_of(period);
-        if cut || n - start == max {
+        if chunker.push(key.as_ref()) {
             out.push(start..n);
             start = n;
         }
@@ -186,6 +184,41 @@ fn chunk_bounds<K: AsRef<[u8]>>(keys: impl Iterator<Item = K>, max: usize) -> Ve
         out.push(start..n);
     }
     out
+}
+
+/// [`chunk_bounds`] one row at a time, for rows that arrive a window at a time.
+#[derive(Debug, Clone)]
+pub(crate) struct Chunker {
+    max: usize,
+    period: u64,
+    /// Rows in the open chunk.
+    open: usize,
+}
+
+impl Chunker {
+    pub(crate) fn new(max: usize) -> Self {
+        let max = max.max(1);
+        Self {
+            max,
+            period: u64::try_from((max / 2).max(1)).unwrap_or(1),
+            open: 0,
+        }
+    }
+
+    /// Adds the row with key `key`; true when the chunk ends after it.
+    pub(crate) fn push(&mut self, key: &[u8]) -> bool {
+        self.open += 1;
+        let cut = fnv1a(key).is_multiple_of(self.period) || self.open == self.max;
+        if cut {
+            self.open = 0;
+        }
+        cut
+    }
+}
+
+/// The chunking key of an implementation row.
+pub(crate) fn impl_chunk_key(i: &Impl) -> String {
+    format!("{}\0{}\0{}", i.spec_id, i.language_id, i.library_id)
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -620,6 +653,54 @@ impl<'a> Plan<'a> {
     /// # Errors
     /// Only if sea-query rejects a statement, which would be a bug.
     pub fn new(model: &'a Model, options: &SqlOptions) -> SqlResult<Self> {
+        Self::with_impls(model, options, !model.impls.is_empty())
+    }
+
+    /// [`Plan::new`] for a model whose implementations are rendered elsewhere, a chunk at a
+    /// time ([`Plan::impl_statement`], [`Plan::impl_delete`]): `model.impls` is ignored
+    /// and `any_impls` says whether there are any.
+    pub(crate) fn streaming(
+        model: &'a Model,
+        options: &SqlOptions,
+        any_impls: bool,
+    ) -> SqlResult<Self> {
+        let mut plan = Self::with_impls(model, options, any_impls)?;
+        plan.jobs.retain(|job| !matches!(job, Job::Impls(_)));
+        Ok(plan)
+    }
+
+    /// How many statements come before the implementations' upserts.
+    pub(crate) fn before_impls(&self) -> usize {
+        self.jobs
+            .iter()
+            .take_while(|job| !matches!(job, Job::Impls(_) | Job::DeleteImpls))
+            .count()
+    }
+
+    /// The upsert of `rows`, a chunk of implementations.
+    pub(crate) fn impl_statement(&self, rows: &[Impl]) -> Statement {
+        rows_statement(
+            &self.impls,
+            Table::Impls,
+            Action::Upsert,
+            rows,
+            impl_len,
+            push_impl,
+        )
+    }
+
+    /// The delete of every implementation whose key is not among `keys` (in key order).
+    pub(crate) fn impl_delete(&self, keys: &[[String; 3]]) -> Statement {
+        keys_statement(&self.delete_impls, Table::Impls, keys, |sql, [s, l, b]| {
+            literal::push_text(sql, s);
+            sql.push_str(", ");
+            literal::push_text(sql, l);
+            sql.push_str(", ");
+            literal::push_text(sql, b);
+        })
+    }
+
+    fn with_impls(model: &'a Model, options: &SqlOptions, any_impls: bool) -> SqlResult<Self> {
         let schema = options.schema.as_str();
         let id = || OnConflict::column(Alias::new("id"));
         let mut jobs = Vec::new();
@@ -635,10 +716,7 @@ impl<'a> Plan<'a> {
                 .into_iter()
                 .map(Job::Specs),
         );
-        let impl_keys = model
-            .impls
-            .iter()
-            .map(|i| format!("{}\0{}\0{}", i.spec_id, i.language_id, i.library_id));
+        let impl_keys = model.impls.iter().map(impl_chunk_key);
         jobs.extend(
             chunk_bounds(impl_keys, options.chunk_size)
                 .into_iter()
@@ -678,7 +756,7 @@ impl<'a> Plan<'a> {
                 schema,
                 Table::Impls,
                 &["spec_id", "language_id", "library_id"],
-                !model.impls.is_empty(),
+                any_impls,
             )?,
             delete_specs: delete_template(schema, Table::Specs, &["id"], !model.specs.is_empty())?,
             jobs,

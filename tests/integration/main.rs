@@ -15,6 +15,7 @@ mod hostile;
 mod postgres;
 mod reader;
 mod review;
+mod streaming;
 mod util;
 mod workflows;
 mod yaml_fast;
