@@ -124,8 +124,9 @@ fn run(cli: Cli) -> Result<ExitCode, plotsql::Error> {
         }
         Command::Check(args) => {
             let options = options(&args, 500, false, false);
-            let reading = plotsql::check(&args.repo, &options)?;
-            report(&reading, reading.model.impls.len(), args.message_format);
+            let (reading, impls) =
+                stream::check(&args.repo, &options, stream::StreamOptions::default())?;
+            report(&reading, impls, args.message_format);
             Ok(exit(&reading))
         }
         Command::Build(args) => {

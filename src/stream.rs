@@ -156,6 +156,24 @@ pub fn read(repo: &Path, options: &BuildOptions, stream: StreamOptions) -> Resul
     })
 }
 
+/// [`crate::check`] a window at a time: the diagnostics and the specs, and how many
+/// implementations there are, without holding the implementations.
+///
+/// # Errors
+/// When the repository cannot be read at all (see [`Error`]).
+pub fn check(
+    repo: &Path,
+    options: &BuildOptions,
+    stream: StreamOptions,
+) -> Result<(Reading, usize), Error> {
+    let mut impls = 0;
+    let mut reading = reader::read_windows(repo, &options.read, stream.window, |_, window| {
+        impls += window.len();
+    })?;
+    crate::finish_check(&mut reading, options);
+    Ok((reading, impls))
+}
+
 impl Streamed {
     /// Writes the script to `out` (best buffered) and flushes it; returns `out`. Call only
     /// when the reading has no error.

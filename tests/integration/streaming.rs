@@ -68,6 +68,10 @@ fn assert_same(repo: &Path, options: &BuildOptions) {
                 repo.display()
             );
             assert_eq!(s.impls, expected.reading.model.impls.len());
+            let (checked, impls) = stream::check(repo, options, stream).unwrap();
+            assert_eq!(checked.diagnostics, expected.reading.diagnostics);
+            assert_eq!(checked.model.specs, expected.reading.model.specs);
+            assert_eq!(impls, s.impls);
             assert_eq!(
                 streamed(repo, options, stream),
                 expected.script,
