@@ -7,8 +7,10 @@
 //! cargo bench --bench split -- [REPO] [RUNS]
 //! ```
 //!
-//! REPO defaults to `examples/demo`. A third argument, one of `yaml`, `read`, `sql`,
-//! `stream`, `compile`, runs only that stage RUNS times (for `perf record`). The stages:
+//! REPO defaults to `examples/demo`. A third argument, one of `yaml`, `yaml-full`, `read`,
+//! `sql`, `stream`, `compile`, runs only that stage RUNS times (for `perf record`);
+//! `yaml-check` instead loads every YAML file by the fast path and the full loader and
+//! reports how many the fast path took and any difference. The stages:
 //! - walk: listing every folder under `plots/` (one thread);
 //! - read: reading every file of `plots/` as text (one thread);
 //! - yaml: `plotsql::yaml::load` on every `.yaml` file (one thread);
@@ -20,11 +22,13 @@
 //! - sql: `sql::statements` (rendering every statement, all held at once);
 //! - script: `writer::script` (joining the statements into one string);
 //! - write: writing that string to a file;
-//! - stream: what `plotsql build -o` does after checking: `writer::Script::write_to` a
-//!   buffered file, rendering the statements in parallel while writing them in order (the
+//! - stream: `writer::Script::write_to` a buffered file, rendering the statements in parallel while writing them in order (the
 //!   backend's sql, script and write in one);
 //! - compile: `plotsql::compile`, everything but the write (the script rendered into one
-//!   string).
+//!   string);
+//! - build_read / build_write / build: what `plotsql build -o` does (`plotsql::stream`):
+//!   the frontend reading a window of spec folders at a time while the implementations'
+//!   upserts are rendered, then the script written to a buffered file; and both.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -269,8 +273,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::fs::read(&out)? != script.as_bytes() {
         return Err("the streamed script differs from writer::script's".into());
     }
-    let _ = std::fs::remove_file(&out);
     let compile_ms = time(runs, || plotsql::compile(&repo, &options));
+    // What `plotsql build -o` does: the streamed read, then the write.
+    let stream_options = plotsql::stream::StreamOptions::default();
+    let build_read_ms = time(runs, || {
+        plotsql::stream::read(&repo, &options, stream_options).map(|s| s.impls)
+    });
+    let build = || -> Result<(), Box<dyn std::error::Error>> {
+        let streamed = plotsql::stream::read(&repo, &options, stream_options)?;
+        let file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+        streamed.write_to(file, &options)?;
+        Ok(())
+    };
+    let build_ms = time(runs, || build().is_ok());
+    build()?;
+    if std::fs::read(&out)? != script.as_bytes() {
+        return Err("the streamed build's script differs from writer::script's".into());
+    }
+    let _ = std::fs::remove_file(&out);
 
     let (text_bytes, json_bytes) = model_bytes(&reading.model);
     println!(
@@ -302,6 +322,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("write", write_ms),
         ("stream", stream_ms),
         ("compile", compile_ms),
+        ("build_read", build_read_ms),
+        ("build_write", (build_ms - build_read_ms).max(0.0)),
+        ("build", build_ms),
     ] {
         println!("{name}\t{ms:.1}");
     }

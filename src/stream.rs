@@ -116,9 +116,9 @@ pub fn read(repo: &Path, options: &BuildOptions, stream: StreamOptions) -> Resul
     let mut impls = 0;
     let mut failed = false;
     let mut reading =
-        reader::read_windows(repo, &options.read, stream.window, |so_far, window| {
+        reader::read_windows(repo, &options.read, stream.window, |errors, window| {
             impls += window.len();
-            failed = failed || so_far.diagnostics.has_errors();
+            failed = failed || errors;
             if failed {
                 return;
             }

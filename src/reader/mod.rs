@@ -80,7 +80,8 @@ pub fn read(repo: &Path, options: &ReadOptions) -> Result<Reading, Error> {
 /// [`read`] a window of spec folders at a time, for builds whose memory must not grow with
 /// the repository: the implementations of each `window` folders go to `on_window`, in key
 /// order (each window's keys sort after the previous one's), instead of into the model.
-/// `on_window` also sees the reading so far (the specs read, the diagnostics found).
+/// `on_window` also learns whether an error has been found so far; it runs while the next
+/// window is read.
 ///
 /// # Errors
 /// As [`read`].
@@ -88,7 +89,7 @@ pub fn read_windows(
     repo: &Path,
     options: &ReadOptions,
     window: usize,
-    mut on_window: impl FnMut(&Reading, Vec<crate::ir::Impl>),
+    mut on_window: impl FnMut(bool, Vec<crate::ir::Impl>) + Send,
 ) -> Result<Reading, Error> {
     if !repo.is_dir() {
         return Err(Error::RepoNotFound {
@@ -195,11 +196,23 @@ pub fn read_windows(
     // `folders`, so the merge below (and the script) does not depend on the thread count.
     // A folder's spec id is its name, and `folders` is sorted by name: windows come in key
     // order.
+    // The implementations of the previous window, handed over while this one is read.
+    let mut pending: Option<(bool, Vec<crate::ir::Impl>)> = None;
     for folders in folders.chunks(window.max(1)) {
-        let results: Vec<spec::Folder> = folders
-            .par_iter()
-            .map(|e| spec::read(&root, &reading.model.catalog, &e.name, &e.path))
-            .collect();
+        let catalog = &reading.model.catalog;
+        let (results, ()) = rayon::join(
+            || -> Vec<spec::Folder> {
+                folders
+                    .par_iter()
+                    .map(|e| spec::read(&root, catalog, &e.name, &e.path))
+                    .collect()
+            },
+            || {
+                if let Some((failed, impls)) = pending.take() {
+                    on_window(failed, impls);
+                }
+            },
+        );
         let mut impls = Vec::new();
         for folder in results {
             reading.diagnostics.extend(folder.diagnostics);
@@ -210,7 +223,10 @@ pub fn read_windows(
             impls.extend(folder.impls.into_iter().map(|(i, _)| i));
         }
         impls.sort_by(|a, b| a.key().cmp(&b.key()));
-        on_window(&reading, impls);
+        pending = Some((reading.diagnostics.has_errors(), impls));
+    }
+    if let Some((failed, impls)) = pending {
+        on_window(failed, impls);
     }
     reading.model.specs.sort_by(|a, b| a.id.cmp(&b.id));
     reading.diagnostics.sort();
