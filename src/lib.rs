@@ -8,9 +8,11 @@
 //! ```
 //!
 //! [`compile`] runs every stage; [`reader::read`], [`sql::statements`] and
-//! [`writer::script`] are the stages on their own. `plotsql build` never holds the whole
-//! script: [`check`] reads and validates, then [`writer::Script::write_to`] renders the
-//! statements in parallel and streams them to the output in order.
+//! [`writer::script`] are the stages on their own. `plotsql build` holds neither the whole
+//! repository nor the whole script: [`stream::read`] reads and checks the spec folders a
+//! window at a time, rendering the implementations' upserts as their chunks fill, and
+//! [`stream::Streamed::write_to`] writes the script in order once everything is known to
+//! be clean (the same bytes as [`compile`]).
 
 pub mod diagnostics;
 pub mod error;
@@ -93,8 +95,8 @@ pub fn script<'a>(
 }
 
 /// Reads the repository at `repo` and, when it has no error, renders the script in memory.
-/// (`plotsql build` streams it instead: [`check`], then [`script`] and
-/// [`writer::Script::write_to`].)
+/// (`plotsql build` streams it instead: [`stream::read`], then
+/// [`stream::Streamed::write_to`].)
 ///
 /// # Errors
 /// When the repository cannot be read at all (see [`Error`]).
