@@ -147,31 +147,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = BuildOptions::default();
     if let Some(only) = args.get(2) {
         let ms = match only.as_str() {
-            "yaml" => {
+            "yaml" | "yaml-full" => {
                 let texts: Vec<String> = files
                     .iter()
                     .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
                     .filter_map(|f| std::fs::read_to_string(f).ok())
                     .collect();
-                time(runs, || {
-                    texts
-                        .iter()
-                        .filter(|t| plotsql::yaml::load(t).is_ok())
-                        .count()
-                })
-            }
-            "yaml-full" => {
-                let texts: Vec<String> = files
-                    .iter()
-                    .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
-                    .filter_map(|f| std::fs::read_to_string(f).ok())
-                    .collect();
-                time(runs, || {
-                    texts
-                        .iter()
-                        .filter(|t| plotsql::yaml::load_full(t).is_ok())
-                        .count()
-                })
+                let load = if only == "yaml" {
+                    plotsql::yaml::load
+                } else {
+                    plotsql::yaml::load_full
+                };
+                time(runs, || texts.iter().filter(|t| load(t).is_ok()).count())
             }
             "yaml-check" => {
                 // How many YAML files the fast path takes, and whether it agrees on each.

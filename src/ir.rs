@@ -331,11 +331,11 @@ pub struct Model {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::json_string;
 
-    /// Escapes character by character, the obvious way.
-    fn reference(s: &str) -> String {
+    /// [`json_string`]'s text, escaping character by character, the obvious way.
+    pub(crate) fn json_string_by_char(s: &str) -> String {
         let mut out = String::from("\"");
         for c in s.chars() {
             match c {
@@ -363,7 +363,7 @@ mod tests {
                     s.insert_str(at, special);
                     let mut buf = String::new();
                     json_string(&mut buf, &s);
-                    assert_eq!(buf, reference(&s), "{s:?}");
+                    assert_eq!(buf, json_string_by_char(&s), "{s:?}");
                 }
             }
         }

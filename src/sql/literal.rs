@@ -297,21 +297,7 @@ mod tests {
             assert_eq!(needs_escape_string(&s), by_char, "U+{:04X}", c as u32);
             let mut json = String::new();
             crate::ir::json_string(&mut json, &s);
-            let mut expected = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => expected.push_str("\\\""),
-                    '\\' => expected.push_str("\\\\"),
-                    '\n' => expected.push_str("\\n"),
-                    '\r' => expected.push_str("\\r"),
-                    '\t' => expected.push_str("\\t"),
-                    c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                        let _ = write!(expected, "\\u{:04x}", c as u32);
-                    }
-                    c => expected.push(c),
-                }
-            }
-            expected.push('"');
+            let expected = crate::ir::tests::json_string_by_char(&s);
             assert_eq!(json, expected, "U+{:04X}", c as u32);
         }
     }
