@@ -343,3 +343,11 @@ fn corpus_files_load_alike() {
         files.len()
     );
 }
+
+/// NaN is not equal to itself: the comparison must still call `.nan` loaded alike (found by
+/// the fuzzer).
+#[test]
+fn nan_loads_alike() {
+    assert_eq!(yaml_fast_path_agrees("tags: .nan\n"), Ok(true));
+    assert_eq!(yaml_fast_path_agrees("a:\n- .NaN\n- 1\n"), Ok(true));
+}
