@@ -226,9 +226,7 @@ pub fn yaml_fast_path_agrees(text: &str) -> Result<bool, String> {
         return Ok(false);
     };
     match crate::yaml::load_full(text) {
-        Ok(full) if same_node(&full.root, &fast.root) && full.warnings == fast.warnings => {
-            Ok(true)
-        }
+        Ok(full) if same_node(&full.root, &fast.root) && full.warnings == fast.warnings => Ok(true),
         Ok(full) => Err(first_difference(&full.root, &fast.root)
             .unwrap_or_else(|| "the warnings differ".to_owned())),
         Err(e) => Err(format!(
@@ -249,8 +247,7 @@ fn same_node(a: &Node, b: &Node) -> bool {
             }
             (Value::Map(x), Value::Map(y)) => {
                 x.len() == y.len()
-                    && x
-                        .iter()
+                    && x.iter()
                         .zip(y)
                         .all(|((k1, v1), (k2, v2))| same_node(k1, k2) && same_node(v1, v2))
             }
