@@ -312,6 +312,10 @@ impl<'t> Fast<'t> {
             let line = self.line_at(self.line_start(dash));
             let after = self.skip_spaces(dash + 1, line.end);
             let on_line = !(after == line.end || self.byte(after) == Some(b'#'));
+            if indentless && !on_line && items.is_empty() {
+                // Where the full loader starts such a sequence is its own affair.
+                return None;
+            }
             let item = if !on_line {
                 if after == dash + 1 && after != line.end {
                     return None;
@@ -679,6 +683,7 @@ mod tests {
         "a: x\u{2028}y\n",
         "'quoted key': 1\n",
         "key : spaced\n",
+        "a:\n-\n    b: 1\n",
     ];
 
     #[test]

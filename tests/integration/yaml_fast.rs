@@ -184,26 +184,37 @@ fn node(rng: &mut Rng, out: &mut String, col: usize, depth: usize, in_seq_item: 
     match kind {
         0 => mapping(rng, out, col, depth, in_seq_item),
         1 => {
-            // A sequence: indentless under a mapping key, or indented.
             let dash_col = if rng.chance(50) { col } else { col + step };
-            for i in 0..1 + rng.below(4) {
-                if i > 0 || !in_seq_item {
-                    out.push_str(&" ".repeat(dash_col));
-                }
-                out.push_str("- ");
-                if rng.chance(30) && depth < 4 {
-                    // A compact mapping in the entry.
-                    mapping(rng, out, dash_col + 2, depth + 1, true);
-                } else {
-                    scalar(rng, out, dash_col + 2);
-                    out.push('\n');
-                }
-            }
+            sequence(rng, out, dash_col, depth, in_seq_item);
         }
         _ => {
             out.push_str(&" ".repeat(col));
             out.push_str("k: ");
             scalar(rng, out, col + step);
+            out.push('\n');
+        }
+    }
+}
+
+/// A block sequence with its dashes at `dash_col`.
+fn sequence(rng: &mut Rng, out: &mut String, dash_col: usize, depth: usize, in_seq_item: bool) {
+    for i in 0..1 + rng.below(4) {
+        if i > 0 || !in_seq_item {
+            out.push_str(&" ".repeat(dash_col));
+        }
+        if rng.chance(10) && depth < 4 {
+            // An entry whose mapping starts on the next line.
+            out.push_str("-\n");
+            let col = dash_col + 1 + rng.below(4);
+            mapping(rng, out, col, depth + 1, false);
+            continue;
+        }
+        out.push_str("- ");
+        if rng.chance(30) && depth < 4 {
+            // A compact mapping in the entry.
+            mapping(rng, out, dash_col + 2, depth + 1, true);
+        } else {
+            scalar(rng, out, dash_col + 2);
             out.push('\n');
         }
     }
@@ -229,7 +240,12 @@ fn mapping(rng: &mut Rng, out: &mut String, col: usize, depth: usize, first_inli
         if rng.chance(40) && depth < 4 {
             out.push('\n');
             let step = if rng.chance(80) { 2 } else { 1 + rng.below(4) };
-            node(rng, out, col + step, depth + 1, false);
+            if rng.chance(30) {
+                // An indentless sequence: its dashes at the key's column.
+                sequence(rng, out, col, depth + 1, false);
+            } else {
+                node(rng, out, col + step, depth + 1, false);
+            }
         } else {
             out.push(' ');
             scalar(rng, out, col + 2);
