@@ -204,6 +204,14 @@ impl<'t> Fast<'t> {
         let mut end = first;
         loop {
             let line = self.line_at(self.line_start(key_start));
+            // `...` (or `---`) at the start of a line ends the document.
+            if key_start == line.content
+                && line.indent == 0
+                && matches!(self.b.get(key_start..key_start + 3), Some(b"..." | b"---"))
+                && matches!(self.byte(key_start + 3), None | Some(b' ' | b'\n'))
+            {
+                return None;
+            }
             let colon = self.key_colon(key_start, line.end)??;
             let key_text = self.str(key_start, colon)?;
             let Ok(Scalar::Value(key_value @ Value::Str(_))) = resolve::resolve_implicit(key_text)
@@ -684,6 +692,8 @@ mod tests {
         "'quoted key': 1\n",
         "key : spaced\n",
         "a:\n-\n    b: 1\n",
+        "a: 1\n...    b: 2\n",
+        "a: 1\n--- b: 2\n",
     ];
 
     #[test]

@@ -91,7 +91,8 @@ const KEYS: &[&str] = &[
 ];
 
 const TRICKY_KEYS: &[&str] = &[
-    "yes", "1", "<<", "=", "a:b", "-k", "'q'", "\"d\"", "[k]", "? k", "a #b", "library",
+    "yes", "1", "<<", "=", "a:b", "-k", "'q'", "\"d\"", "[k]", "? k", "a #b", "library", "... k",
+    "--- k",
 ];
 
 fn words(rng: &mut Rng, max: usize) -> String {
