@@ -152,7 +152,18 @@ fn scalar(rng: &mut Rng, out: &mut String, indent: usize) {
         }
         7 => {
             out.push('"');
-            out.push_str(&text.replace(['"', '\\'], ""));
+            for chunk in text.replace(['"', '\\'], "").split(' ') {
+                out.push_str(chunk);
+                if rng.chance(20) {
+                    out.push('\n');
+                    out.push_str(&pad);
+                } else {
+                    out.push(' ');
+                }
+            }
+            if rng.chance(5) {
+                out.push_str("\\n");
+            }
             out.push('"');
         }
         8 => {
