@@ -213,6 +213,10 @@ impl<'t> Fast<'t> {
                 return None;
             }
             let colon = self.key_colon(key_start, line.end)??;
+            // YAML limits a key without `?` to 1024 characters.
+            if colon - key_start > 1000 {
+                return None;
+            }
             let key_text = self.str(key_start, colon)?;
             let Ok(Scalar::Value(key_value @ Value::Str(_))) = resolve::resolve_implicit(key_text)
             else {
@@ -700,6 +704,17 @@ mod tests {
     fn leaves_everything_else_to_the_full_loader() {
         for text in LEFT {
             assert_eq!(load(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_keys_are_left_to_the_full_loader() {
+        for n in [10, 1000, 1001, 1030, 2000] {
+            let text = format!("{}: v\n", "k".repeat(n));
+            assert_eq!(load(&text).is_some(), n <= 1000, "{n}");
+            if let Some(doc) = load(&text) {
+                assert_eq!(Ok(doc), load_full(&text));
+            }
         }
     }
 

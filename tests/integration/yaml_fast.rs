@@ -241,11 +241,14 @@ fn mapping(rng: &mut Rng, out: &mut String, col: usize, depth: usize, first_inli
             out.push_str("# a comment\n");
             out.push_str(&" ".repeat(col));
         }
-        out.push_str(if rng.chance(95) {
-            rng.pick(KEYS)
+        if rng.chance(1) {
+            // Longer than YAML allows a key written without `?`.
+            out.push_str(&"k".repeat(1020 + rng.below(10)));
+        } else if rng.chance(95) {
+            out.push_str(rng.pick(KEYS));
         } else {
-            rng.pick(TRICKY_KEYS)
-        });
+            out.push_str(rng.pick(TRICKY_KEYS));
+        }
         if rng.chance(90) {
             out.push(':');
         }
