@@ -108,48 +108,58 @@ pub(crate) fn json_string(buf: &mut String, s: &str) {
     buf.push('"');
 }
 
-pub(crate) fn json_newline(buf: &mut String, depth: usize) {
+fn json_newline(buf: &mut String, depth: usize) {
     buf.push('\n');
     for _ in 0..depth {
         buf.push_str("  ");
     }
 }
 
-pub(crate) fn write_json(buf: &mut String, j: &Json, depth: usize) {
-    match j {
-        Json::Null => buf.push_str("null"),
-        Json::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => buf.push_str(n),
-        Json::String(s) => json_string(buf, s),
-        Json::Array(items) if items.is_empty() => buf.push_str("[]"),
-        Json::Array(items) => {
-            buf.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                json_newline(buf, depth);
-                write_json(buf, item, depth + 1);
-            }
-            json_newline(buf, depth - 1);
-            buf.push(']');
+/// Writes a JSON array or object (`open` and `close` its brackets) as [`JsonText`] lays
+/// them out: `[]` when empty, else one member per line, indented two spaces per level.
+/// `member` writes one member at the next depth.
+pub(crate) fn write_json_members<T, E>(
+    buf: &mut String,
+    (open, close): (char, char),
+    members: &[T],
+    depth: usize,
+    mut member: impl FnMut(&mut String, &T, usize) -> Result<(), E>,
+) -> Result<(), E> {
+    buf.push(open);
+    for (n, m) in members.iter().enumerate() {
+        if n > 0 {
+            buf.push(',');
         }
-        Json::Object(entries) if entries.is_empty() => buf.push_str("{}"),
+        json_newline(buf, depth);
+        member(buf, m, depth + 1)?;
+    }
+    if !members.is_empty() {
+        json_newline(buf, depth - 1);
+    }
+    buf.push(close);
+    Ok(())
+}
+
+pub(crate) fn write_json(buf: &mut String, j: &Json, depth: usize) {
+    let members: Result<(), std::convert::Infallible> = match j {
+        Json::Null => return buf.push_str("null"),
+        Json::Bool(b) => return buf.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => return buf.push_str(n),
+        Json::String(s) => return json_string(buf, s),
+        Json::Array(items) => write_json_members(buf, ('[', ']'), items, depth, |buf, item, d| {
+            write_json(buf, item, d);
+            Ok(())
+        }),
         Json::Object(entries) => {
-            buf.push('{');
-            for (n, (k, v)) in entries.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                json_newline(buf, depth);
+            write_json_members(buf, ('{', '}'), entries, depth, |buf, (k, v), d| {
                 json_string(buf, k);
                 buf.push_str(": ");
-                write_json(buf, v, depth + 1);
-            }
-            json_newline(buf, depth - 1);
-            buf.push('}');
+                write_json(buf, v, d);
+                Ok(())
+            })
         }
-    }
+    };
+    let Ok(()) = members;
 }
 
 /// The review verdict of an implementation.

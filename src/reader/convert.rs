@@ -529,37 +529,21 @@ fn write_json(
             check_nul(field, s, node.span)?;
             crate::ir::json_string(buf, s);
         }
-        Value::Seq(items) if items.is_empty() => buf.push_str("[]"),
         Value::Seq(items) => {
-            buf.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                crate::ir::json_newline(buf, depth);
-                write_json(field, item, mode, buf, depth + 1)?;
-            }
-            crate::ir::json_newline(buf, depth - 1);
-            buf.push(']');
+            crate::ir::write_json_members(buf, ('[', ']'), items, depth, |buf, item, d| {
+                write_json(field, item, mode, buf, d)
+            })?;
         }
-        Value::Map(entries) if entries.is_empty() => buf.push_str("{}"),
         Value::Map(entries)
             if entries
                 .iter()
                 .all(|(k, _)| matches!(k.value, Value::Str(_))) =>
         {
-            buf.push('{');
-            for (n, (k, v)) in entries.iter().enumerate() {
-                if n > 0 {
-                    buf.push(',');
-                }
-                crate::ir::json_newline(buf, depth);
-                write_json(field, k, mode, buf, depth + 1)?;
+            crate::ir::write_json_members(buf, ('{', '}'), entries, depth, |buf, (k, v), d| {
+                write_json(field, k, mode, buf, d)?;
                 buf.push_str(": ");
-                write_json(field, v, mode, buf, depth + 1)?;
-            }
-            crate::ir::json_newline(buf, depth - 1);
-            buf.push('}');
+                write_json(field, v, mode, buf, d)
+            })?;
         }
         _ => crate::ir::write_json(buf, &to_json(field, node, mode)?, depth),
     }
