@@ -225,8 +225,7 @@ impl Streamed {
         }
         w.statement(&plan.impl_delete(&self.keys))?;
         for index in head..plan.len() {
-            // The plan's own implementation delete knows no keys: skipped for the one above.
-            if let Some(s) = plan.render(index).filter(|s| s.table != Table::Impls) {
+            if let Some(s) = plan.render(index) {
                 w.statement(&s)?;
             }
         }

@@ -665,7 +665,9 @@ impl<'a> Plan<'a> {
         any_impls: bool,
     ) -> SqlResult<Self> {
         let mut plan = Self::with_impls(model, options, any_impls)?;
-        plan.jobs.retain(|job| !matches!(job, Job::Impls(_)));
+        // Their upserts and their delete come from `impl_statement` and `impl_delete`.
+        plan.jobs
+            .retain(|job| !matches!(job, Job::Impls(_) | Job::DeleteImpls));
         Ok(plan)
     }
 
@@ -673,7 +675,7 @@ impl<'a> Plan<'a> {
     pub(crate) fn before_impls(&self) -> usize {
         self.jobs
             .iter()
-            .take_while(|job| !matches!(job, Job::Impls(_) | Job::DeleteImpls))
+            .take_while(|job| !matches!(job, Job::Impls(_) | Job::DeleteImpls | Job::DeleteSpecs))
             .count()
     }
 
